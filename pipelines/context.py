@@ -75,12 +75,12 @@ class BuildContext:
 
     def quarantine_query(self, stage: str, source_id: str, file: str, select_sql: str, params=None) -> int:
         """Quarantine rows from a query that returns (line, reason, record) columns."""
-        before = self.con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+        before = self.con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]
         self.con.execute(
             f"INSERT INTO quarantine SELECT ?, ?, ?, q.line, q.reason, q.record FROM ({select_sql}) q",
             [stage, source_id, file, *(params or [])],
         )
-        return self.con.execute("SELECT count(*) FROM quarantine").fetchone()[0] - before
+        return self.con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0] - before
 
     def record_source(self, source_id: str, file: str, table: str, read: int, kept: int, quarantined: int) -> None:
         self.con.execute("INSERT INTO build_source_summary VALUES (?, ?, ?, ?, ?, ?)",

@@ -15,9 +15,9 @@ import duckdb
 
 from . import manifest, paths
 from .context import BuildContext
+from .method import METHOD_VERSION
 
 LAYERS = ("staging", "conformed", "marts")
-METHOD_VERSION = "atlas-method-1.0"
 BASE_NUTS_VERSION = "2021"
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .context import BuildContext
-from .readers import LINE_COLUMN, read_delimited
+from .readers import LINE_COLUMN, load_delimited, load_parquet
 
-NUTS_VERSIONS = ("2013", "2016", "2021", "2024")
+NUTS_VERSIONS = ("2010", "2013", "2016", "2021", "2024")  # 2010/2016: codes documented in nuts_successors.csv
+# Statistical aggregates that sources put where a region code belongs (EU28, EU27_2020, EA20, EFTA, EEA…): not NUTS.
+AGGREGATE_CODE_PATTERN = r"^(EU|EA|EFTA|EEA)([0-9_].*)?$"
+EXTRA_REGIO_PATTERN = r"^[A-Z]{2}Z{1,3}$"  # ATZ, ATZZ, ATZZZ: Extra-Regio, in the classification but not on the map
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,9 @@ class StagingSpec:
     unique: list[str] = field(default_factory=list)  # staging columns forming a unique key
     allowed: dict[str, list[str]] = field(default_factory=dict)  # staging column -> allowed values
     nuts: dict[str, str] = field(default_factory=dict)  # staging column -> NUTS version ("2021", "mixed", ...)
-    checks: list[tuple[str, str]] = field(default_factory=list)  # (SQL condition that must hold, reason)
+    # (SQL condition that must hold, reason); the condition sees the typed row as `_t` (for correlated subqueries)
+    checks: list[tuple[str, str]] = field(default_factory=list)
+    null_markers: tuple[str, ...] = ()  # raw values that mean "no value" in this file (e.g. R's "NA")
 
 
 def _q(identifier: str) -> str:
@@ -44,82 +49,112 @@ def _lit(value: str) -> str:
 def load(ctx: BuildContext, spec: StagingSpec) -> int:
     """Load, validate and write staging.<table>. Returns the number of rows kept."""
     raw = ctx.raw_file(spec.source_id, spec.file)
-    result = read_delimited(
-        raw.abspath,
-        delimiter=raw.delimiter or ",",
-        encoding=raw.encoding or "utf-8",
-        required_columns=[c.source for c in spec.columns],
-    )
     con = ctx.con
-    con.register("_raw_frame", result.frame)
-    typed = ", ".join(
-        f"TRY_CAST(trim({_q(c.source)}) AS {c.type}) AS {_q(c.name)}, {_q(c.source)} AS {_q('__raw__' + c.name)}"
-        for c in spec.columns
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {LINE_COLUMN}, {typed} FROM _raw_frame")
-    con.unregister("_raw_frame")
-
-    reasons: list[str] = []
-    for name in spec.required:
-        col = next(c for c in spec.columns if c.name == name)
-        reasons.append(f"WHEN {_q('__raw__' + name)} IS NULL OR trim({_q('__raw__' + name)}) = '' "
-                       f"THEN {_lit(f'missing required value in column {col.source!r}')}")
-    for c in spec.columns:
-        if c.type != "VARCHAR":
-            reasons.append(
-                f"WHEN {_q('__raw__' + c.name)} IS NOT NULL AND trim({_q('__raw__' + c.name)}) <> '' "
-                f"AND {_q(c.name)} IS NULL THEN {_lit(f'column {c.source!r}: cannot read ')} || "
-                f"{_q('__raw__' + c.name)} || {_lit(f' as {c.type}')}"
-            )
-    for name, values in spec.allowed.items():
-        col = next(c for c in spec.columns if c.name == name)
-        listed = ", ".join(_lit(v) for v in values)
-        reasons.append(f"WHEN {_q(name)} IS NOT NULL AND {_q(name)} NOT IN ({listed}) "
-                       f"THEN {_lit(f'column {col.source!r}: value ')} || {_q(name)} || "
-                       f"{_lit(' is not one of ' + ', '.join(values))}")
-    for name, version in spec.nuts.items():
-        col = next(c for c in spec.columns if c.name == name)
-        versions = NUTS_VERSIONS if version == "mixed" else (version,)
-        listed = ", ".join(_lit(v) for v in versions)
-        reasons.append(
-            f"WHEN {_q(name)} IS NOT NULL AND {_q(name)} NOT IN (SELECT nuts_code FROM staging.stg_nuts_codes "
-            f"WHERE nuts_version IN ({listed})) THEN {_lit(f'column {col.source!r}: unknown NUTS {version} code ')} "
-            f"|| {_q(name)}"
-        )
-    for condition, reason in spec.checks:
-        reasons.append(f"WHEN NOT coalesce(({condition}), false) THEN {_lit(reason)}")
-    dup_rank = "0"
-    if spec.unique:
-        key = ", ".join(_q(k) for k in spec.unique)
-        dup_rank = f"row_number() OVER (PARTITION BY {key} ORDER BY {LINE_COLUMN})"
-        first_line = f"first({LINE_COLUMN}) OVER (PARTITION BY {key} ORDER BY {LINE_COLUMN})"
-        reasons.append(
-            f"WHEN _dup_rank > 1 THEN {_lit('duplicate key (' + ', '.join(spec.unique) + ') already on line ')} "
-            f"|| CAST(_first_line AS VARCHAR)"
-        )
+    if raw.format == "parquet":
+        result = load_parquet(con, raw.abspath, "_raw_rows", required_columns=[c.source for c in spec.columns])
     else:
-        first_line = "NULL"
-    reason_sql = "CASE " + " ".join(reasons) + " END" if reasons else "NULL"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _checked AS
-        SELECT *, {reason_sql} AS _reason FROM (
-            SELECT *, {dup_rank} AS _dup_rank, {first_line} AS _first_line FROM _typed
-        )"""
-    )
-    raw_cols = ", ".join(f"{_lit(c.source)}: {_q('__raw__' + c.name)}" for c in spec.columns)
-    quarantined = ctx.quarantine_query(
-        "staging", spec.source_id, raw.path,
-        f"SELECT {LINE_COLUMN} AS line, _reason AS reason, to_json({{{raw_cols}}})::VARCHAR AS record "
-        f"FROM _checked WHERE _reason IS NOT NULL ORDER BY {LINE_COLUMN}",
-    )
+        result = load_delimited(
+            con, raw.abspath, "_raw_rows",
+            delimiter=raw.delimiter or ",",
+            encoding=raw.encoding or "utf-8",
+            required_columns=[c.source for c in spec.columns],
+        )
+    raw_types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                                 "WHERE table_name = '_raw_rows' AND database_name = 'temp'").fetchall())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {_checked_sql(spec, raw_types)}")
+    quarantined = 0
+    if con.execute("SELECT count(*) FROM _checked WHERE _reason IS NOT NULL").fetchall()[0][0]:
+        raw_cols = ", ".join(f"{_lit(c.source)}: r.{_q(c.source)}" for c in spec.columns)
+        quarantined = ctx.quarantine_query(
+            "staging", spec.source_id, raw.path,
+            f"SELECT c.{LINE_COLUMN} AS line, c._reason AS reason, to_json({{{raw_cols}}})::VARCHAR AS record "
+            f"FROM _checked c JOIN _raw_rows r USING ({LINE_COLUMN}) WHERE c._reason IS NOT NULL "
+            f"ORDER BY c.{LINE_COLUMN}",
+        )
     ctx.quarantine_rejected("staging", spec.source_id, raw.path, result.rejected)
     keep = ", ".join(_q(c.name) for c in spec.columns)
     con.execute(
         f"CREATE OR REPLACE TABLE staging.{spec.table} AS SELECT {keep}, {LINE_COLUMN} AS source_line "
         f"FROM _checked WHERE _reason IS NULL ORDER BY {LINE_COLUMN}"
     )
-    con.execute("DROP TABLE _typed; DROP TABLE _checked")
-    kept = con.execute(f"SELECT count(*) FROM staging.{spec.table}").fetchone()[0]
+    con.execute("DROP TABLE _raw_rows; DROP TABLE _checked")
+    kept = con.execute(f"SELECT count(*) FROM staging.{spec.table}").fetchall()[0][0]
     total_q = quarantined + len(result.rejected)
     ctx.record_source(spec.source_id, raw.path, f"staging.{spec.table}", result.rows_read, kept, total_q)
     return kept
+
+
+def _checked_sql(spec: StagingSpec, raw_types: dict[str, str] | None = None) -> str:
+    """One query over _raw_rows: every staging column typed, and `_reason` (NULL when the row is kept).
+    Raw columns are text (delimited files), or typed (Parquet): typed ones are only cast, never trimmed."""
+    markers = ", ".join(_lit(m) for m in ("",) + tuple(spec.null_markers))
+    by_name = {c.name: c for c in spec.columns}
+    raw_types = raw_types or {}
+
+    def val(c: Col) -> str:  # the trimmed raw value; NULL when empty or a null marker
+        return _q("__val__" + c.name)
+
+    def value(c: Col) -> str:
+        if raw_types.get(c.source, "VARCHAR") != "VARCHAR":
+            return f"CAST({_q(c.source)} AS VARCHAR)" if c.type == "VARCHAR" else _q(c.source)
+        if not spec.null_markers:
+            return f"nullif(trim({_q(c.source)}), '')"
+        return f"CASE WHEN trim({_q(c.source)}) IN ({markers}) THEN NULL ELSE trim({_q(c.source)}) END"
+
+    values = ", ".join(f"{value(c)} AS {val(c)}" for c in spec.columns)
+    typed = ", ".join(
+        (f"TRY_CAST({val(c)} AS {c.type})" if c.type != "VARCHAR" else val(c)) + f" AS {_q(c.name)}"
+        for c in spec.columns
+    )
+
+    reasons: list[str] = []
+    for name in spec.required:
+        reasons.append(f"WHEN {val(by_name[name])} IS NULL "
+                       f"THEN {_lit(f'missing required value in column {by_name[name].source!r}')}")
+    for c in spec.columns:
+        if c.type != "VARCHAR":
+            reasons.append(
+                f"WHEN {val(c)} IS NOT NULL AND {_q(c.name)} IS NULL "
+                f"THEN {_lit(f'column {c.source!r}: cannot read ')} || CAST({val(c)} AS VARCHAR) || "
+                f"{_lit(f' as {c.type}')}"
+            )
+    for name, allowed in spec.allowed.items():
+        listed = ", ".join(_lit(v) for v in allowed)
+        reasons.append(f"WHEN {_q(name)} IS NOT NULL AND CAST({_q(name)} AS VARCHAR) NOT IN ({listed}) "
+                       f"THEN {_lit(f'column {by_name[name].source!r}: value ')} || CAST({_q(name)} AS VARCHAR) || "
+                       f"{_lit(' is not one of ' + ', '.join(allowed))}")
+    for name, version in spec.nuts.items():
+        source = by_name[name].source
+        versions = NUTS_VERSIONS if version == "mixed" else (version,)
+        listed = ", ".join(_lit(v) for v in versions)
+        code = _q(name)
+        unknown = (f" is not a NUTS {version} code" if version != "mixed"
+                   else " is not a code of any NUTS version known (stg_nuts_codes)")
+        reasons.append(
+            f"WHEN {code} IS NOT NULL AND {code} NOT IN (SELECT nuts_code FROM staging.stg_nuts_codes "
+            f"WHERE nuts_version IN ({listed})) THEN {_lit(f'column {source!r}: ')} || {code} || CASE "
+            f"WHEN regexp_matches({code}, {_lit(AGGREGATE_CODE_PATTERN)}) "
+            f"THEN {_lit(' is a statistical aggregate (EU, euro area, EFTA…), not a NUTS region')} "
+            f"WHEN regexp_matches({code}, {_lit(EXTRA_REGIO_PATTERN)}) "
+            f"THEN {_lit(' is an Extra-Regio code (no territory of its own), not a mapped NUTS region')} "
+            f"ELSE {_lit(unknown)} END"
+        )
+    for condition, reason in spec.checks:
+        reasons.append(f"WHEN NOT coalesce(({condition}), false) THEN {_lit(reason)}")
+
+    duplicates = ""
+    if spec.unique:
+        key = ", ".join(f"{_q(k)} AS _key{i}" for i, k in enumerate(spec.unique))
+        same_key = " AND ".join(f"_t.{_q(k)} IS NOT DISTINCT FROM _d._key{i}" for i, k in enumerate(spec.unique))
+        reasons.append(
+            f"WHEN _d._first_line IS NOT NULL AND _t.{LINE_COLUMN} > _d._first_line "
+            f"THEN {_lit('duplicate key (' + ', '.join(spec.unique) + ') already on line ')} "
+            f"|| CAST(_d._first_line AS VARCHAR)"
+        )
+        duplicates = (f"LEFT JOIN (SELECT {key}, min({LINE_COLUMN}) AS _first_line FROM _typed GROUP BY ALL "
+                      f"HAVING count(*) > 1) AS _d ON {same_key}")
+    reason_sql = "CASE " + " ".join(reasons) + " END" if reasons else "NULL"
+    return f"""WITH _values AS (SELECT {LINE_COLUMN}, {values} FROM _raw_rows),
+        _typed AS (SELECT *, {typed} FROM _values)
+        SELECT _t.{LINE_COLUMN}, {", ".join("_t." + _q(c.name) for c in spec.columns)}, {reason_sql} AS _reason
+        FROM _typed AS _t {duplicates}"""

@@ -21,8 +21,11 @@ SPEC = StagingSpec(
         Col("services_formatted", "Formatted services"),
         Col("technologies_formatted", "Formatted technologies"),
     ],
-    required=["edih_name", "country_code", "hub_type"],
-    unique=["edih_name"],
+    required=["edih_name", "edih_title", "country_name", "country_code", "hub_type"],
+    # "EDIH Name" repeats for different hubs (CIH in CZ and SK, NEST in IT and AL, DATAlife as DIH and as EDIH in
+    # ES): the hub is its name together with its title. (edih_name, country_name, hub_type) is unique too, and is
+    # how edih_tags_long.csv refers to a hub.
+    unique=["edih_name", "edih_title"],
     allowed={"hub_type": ["EDIH", "Seal of Excellence", "DIH"]},
     nuts={"country_code": "2024"},
 )

@@ -1,0 +1,277 @@
+"""The dashboard's only door to the warehouse: one cached read-only DuckDB connection and cached, parameterised
+queries over the marts. Pages never write SQL themselves.
+
+The warehouse path comes from ATLAS_WAREHOUSE (tests point it at their own build) and defaults to
+data/warehouse/atlas.duckdb. A rebuilt warehouse (new modification time) gets a new connection and fresh caches.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from pipelines import paths
+
+from .metrics import METRICS
+
+WAREHOUSE_ENV = "ATLAS_WAREHOUSE"
+
+
+class WarehouseMissing(RuntimeError):
+    """The warehouse file (or a mart the page needs) is not there: the message says how to build it."""
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get(WAREHOUSE_ENV) or paths.WAREHOUSE)
+
+
+def _version() -> tuple[str, float]:
+    path = warehouse_path()
+    if not path.exists():
+        raise WarehouseMissing(f"No warehouse at {path}. Build it with `make warehouse` "
+                               f"(or `.venv/bin/python -m pipelines build`).")
+    return str(path), path.stat().st_mtime
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, read_only=True)
+    con.execute("SET threads TO 2")
+    return con
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _query(path: str, mtime: float, sql: str, params: tuple) -> pd.DataFrame:
+    cursor = _connection(path, mtime).cursor()  # a cursor per query: safe across Streamlit's session threads
+    try:
+        return cursor.execute(sql, list(params)).df()
+    finally:
+        cursor.close()
+
+
+def query(sql: str, params: tuple | list = ()) -> pd.DataFrame:
+    path, mtime = _version()
+    try:
+        return _query(path, mtime, sql, tuple(params))
+    except duckdb.CatalogException as exc:
+        raise WarehouseMissing(f"The warehouse at {path} lacks a table this page needs ({exc}). "
+                               "Rebuild it with `.venv/bin/python -m pipelines build`.") from exc
+
+
+def has_table(name: str) -> bool:
+    return bool(len(query("SELECT 1 FROM information_schema.tables WHERE table_name = ?", (name,))))
+
+
+# --- build facts, sources -------------------------------------------------------------------------------------
+def build_info() -> dict:
+    frame = query("SELECT * FROM build_info")
+    return frame.iloc[0].to_dict() if len(frame) else {}
+
+
+def source_catalogue() -> pd.DataFrame:
+    return query("SELECT source_id, title, publisher, snapshot, licence, nuts_version, upstream_url "
+                 "FROM source_catalogue ORDER BY source_id")
+
+
+def source_coverage() -> pd.DataFrame:
+    return query("""SELECT source_id, sum(rows_read) AS rows_read, sum(rows_kept) AS rows_kept,
+                           sum(rows_quarantined) AS rows_quarantined
+                    FROM build_source_summary GROUP BY source_id ORDER BY source_id""")
+
+
+def quarantine_reasons() -> pd.DataFrame:
+    return query("""SELECT source_id, reason, count(*) AS rows FROM quarantine
+                    GROUP BY ALL ORDER BY rows DESC LIMIT 50""")
+
+
+# --- pickers ---------------------------------------------------------------------------------------------------
+def periods() -> list[str]:
+    return query("SELECT DISTINCT period FROM mart_map_metrics ORDER BY period")["period"].tolist()
+
+
+def countries() -> pd.DataFrame:
+    return query("SELECT nuts_code AS country_code, name FROM mart_region_directory WHERE level = 0 ORDER BY nuts_code")
+
+
+def regions(level: int | None = None, country: str | None = None) -> pd.DataFrame:
+    return query("""SELECT nuts_code, level, name, country_code, parent_code FROM mart_region_directory
+                    WHERE (? IS NULL OR level = ?) AND (? IS NULL OR country_code = ?) ORDER BY level, nuts_code""",
+                 (level, level, country, country))
+
+
+def region(nuts_code: str) -> dict | None:
+    frame = query("SELECT * FROM mart_region_directory WHERE nuts_code = ?", (nuts_code,))
+    return frame.iloc[0].to_dict() if len(frame) else None
+
+
+def domains() -> pd.DataFrame:
+    return query("SELECT domain_code, facet, label FROM domains ORDER BY facet DESC, label")
+
+
+def hub_types() -> list[str]:
+    return query("SELECT DISTINCT hub_type FROM mart_hub_points WHERE hub_type IS NOT NULL ORDER BY 1")["hub_type"].tolist()
+
+
+# --- map -------------------------------------------------------------------------------------------------------
+def map_values(level: int, period: str, metric_key: str, hub_type: str = "all", domain: str = "all",
+               country: str | None = None) -> pd.DataFrame:
+    """One row per region: name, the metric's value (with the filters applied where they change the metric) and
+    the key figures shown on hover."""
+    metric = METRICS[metric_key]
+    filtered = (hub_type != "all" and metric.by_hub_type) or (domain != "all" and metric.by_domain)
+    value_sql = f"f.{metric.column}" if filtered else f"m.{metric.column}"  # column names come from METRICS only
+    return query(f"""
+        SELECT m.nuts_code, m.name, m.country_code, {value_sql} AS value,
+               m.alignment_score, m.n_hubs, m.n_priorities, m.coverage_pct
+        FROM mart_map_metrics m
+        LEFT JOIN mart_map_filtered f ON f.nuts_code = m.nuts_code AND f.period = m.period
+             AND f.hub_type = ? AND f.domain_code = ?
+        WHERE m.level = ? AND m.period = ? AND (? IS NULL OR m.country_code = ?)
+        ORDER BY m.nuts_code""", (hub_type, domain, level, period, country, country))
+
+
+def map_regions(level: int) -> pd.DataFrame:
+    """EU regions of a level with their names (regions without any metric row are drawn as 'no data')."""
+    return query("SELECT nuts_code, name, country_code FROM mart_region_directory WHERE level = ? ORDER BY nuts_code",
+                 (level,))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _geometry(path: str, mtime: float, level: int) -> dict:
+    frame = _query(path, mtime, """SELECT nuts_code, view, inset_code, geojson, lon_min, lat_min, lon_max, lat_max
+        FROM mart_map_geometry WHERE level = ? OR (level = 0 AND view <> 'inset')
+        ORDER BY view, nuts_code, inset_code""", (level,))
+    out: dict = {"main": {}, "context": {}, "countries": {}, "insets": [], "bounds": {}}
+    for row in frame.itertuples():
+        geometry = json.loads(row.geojson)
+        if row.view == "main" and len(row.nuts_code) == 2:
+            out["countries"][row.nuts_code] = geometry  # EU countries, context around a country filter
+        if row.view == "main" and len(row.nuts_code) != 2 + level:
+            continue
+        if row.view == "inset":
+            out["insets"].append({"territory": row.inset_code, "nuts_code": row.nuts_code, "geometry": geometry,
+                                  "bounds": (row.lon_min, row.lat_min, row.lon_max, row.lat_max)})
+        else:
+            out[row.view][row.nuts_code] = geometry
+            out["bounds"][row.nuts_code] = (row.lon_min, row.lat_min, row.lon_max, row.lat_max)
+    return out
+
+
+def map_geometry(level: int) -> dict:
+    """{'main': {code: geometry} of the level, 'context': non-EU countries, 'countries': EU countries,
+    'insets': [{territory, nuts_code, geometry, bounds}], 'bounds': {code: bbox}}"""
+    path, mtime = _version()
+    return _geometry(path, mtime, level)
+
+
+def hub_points(hub_type: str = "all", domain: str = "all", country: str | None = None) -> pd.DataFrame:
+    return query("""SELECT hub_id, name, hub_type, country_code, nuts2_code, lon, lat FROM mart_hub_points
+                    WHERE (? = 'all' OR hub_type = ?) AND (? = 'all' OR list_contains(domain_codes, ?))
+                      AND (? IS NULL OR country_code = ?)""",
+                 (hub_type, hub_type, domain, domain, country, country))
+
+
+# --- region profile --------------------------------------------------------------------------------------------
+def region_metrics(nuts_codes: list[str], period: str) -> pd.DataFrame:
+    return query("SELECT * FROM mart_map_metrics WHERE list_contains(?, nuts_code) AND period = ? ORDER BY nuts_code",
+                 (nuts_codes, period))
+
+
+def region_priorities(nuts_code: str, period: str) -> pd.DataFrame:
+    return query("""SELECT relation, strategy_id, strategy_nuts_code, priority_id, priority_no, title, title_original,
+                           domains, confidence, source_url, source_kind
+                    FROM mart_region_priorities WHERE nuts_code = ? AND period = ?
+                    ORDER BY CASE relation WHEN 'national' THEN 0 ELSE 1 END, strategy_id, priority_no""",
+                 (nuts_code, period))
+
+
+def priority_domains(priority_ids: list[str]) -> pd.DataFrame:
+    return query("""SELECT priority_id, domain_code, domain_label, facet, method, evidence, weight
+                    FROM mart_priority_domains WHERE list_contains(?, priority_id) ORDER BY priority_id, domain_label""",
+                 (priority_ids,))
+
+
+def region_hubs(nuts_code: str, level: int) -> pd.DataFrame:
+    return query("""SELECT hub_id, name, title, hub_type, nuts2_code, placement_method, placement_confidence, website
+                    FROM mart_region_hubs
+                    WHERE CASE ? WHEN 0 THEN country_code WHEN 1 THEN nuts1_code ELSE nuts2_code END = ?
+                    ORDER BY hub_type, name""", (level, nuts_code))
+
+
+def hub_competences(hub_ids: list[str]) -> pd.DataFrame:
+    return query("""SELECT hub_id, domain_code, domain_label, facet, level, source, evidence FROM mart_hub_competences
+                    WHERE list_contains(?, hub_id) ORDER BY hub_id, level DESC""", (hub_ids,))
+
+
+def region_gaps(nuts_code: str, period: str) -> pd.DataFrame:
+    return query("""SELECT g.priority_id, p.title AS priority, g.domain_code, d.label AS domain, g.status,
+                           g.local_hubs, g.best_local_level, g.nearest_hub_id, h.name AS nearest_hub,
+                           g.nearest_hub_distance_km
+                    FROM gaps g LEFT JOIN mart_region_priorities p
+                         ON p.nuts_code = g.nuts_code AND p.period = g.period AND p.priority_id = g.priority_id
+                    LEFT JOIN domains d ON d.domain_code = g.domain_code
+                    LEFT JOIN mart_region_hubs h ON h.hub_id = g.nearest_hub_id
+                    WHERE g.nuts_code = ? AND g.period = ?
+                    ORDER BY CASE g.status WHEN 'uncovered' THEN 0 WHEN 'weak' THEN 1 ELSE 2 END, p.title, d.label""",
+                 (nuts_code, period))
+
+
+def partner_suggestions(nuts_code: str, period: str) -> pd.DataFrame:
+    return query("""SELECT d.label AS domain, s.rank, h.name AS hub, h.hub_type, h.country_code, h.nuts2_code,
+                           s.score, s.reasons, s.domain_code, s.hub_id
+                    FROM partner_suggestions s LEFT JOIN domains d USING (domain_code)
+                    LEFT JOIN mart_region_hubs h USING (hub_id)
+                    WHERE s.nuts_code = ? AND s.period = ? ORDER BY d.label, s.rank""", (nuts_code, period))
+
+
+def policy_alignment(nuts_code: str, period: str) -> pd.DataFrame:
+    return query("""SELECT p.relation, d.label AS domain, d.facet, p.domain_code FROM policy_alignment p
+                    LEFT JOIN domains d USING (domain_code)
+                    WHERE p.nuts_code = ? AND p.period = ? ORDER BY p.relation, d.label""", (nuts_code, period))
+
+
+def unaligned_competences(nuts_code: str, period: str) -> pd.DataFrame:
+    return query("""SELECT h.name AS hub, d.label AS domain, u.level_of_competence, u.hub_id, u.domain_code
+                    FROM unaligned_competences u LEFT JOIN domains d USING (domain_code)
+                    LEFT JOIN mart_region_hubs h USING (hub_id)
+                    WHERE u.nuts_code = ? AND u.period = ? ORDER BY hub, domain""", (nuts_code, period))
+
+
+# --- gap tables and exports ------------------------------------------------------------------------------------
+def gap_overview(period: str, level: int, country: str | None) -> pd.DataFrame:
+    return query("""
+        WITH g AS (SELECT nuts_code, count(*) FILTER (WHERE status = 'uncovered') AS uncovered_links,
+                          count(*) FILTER (WHERE status = 'weak') AS weak_links,
+                          count(*) FILTER (WHERE status = 'covered') AS covered_links
+                   FROM gaps WHERE period = ? GROUP BY nuts_code)
+        SELECT m.nuts_code, m.name, m.country_code, m.alignment_score, m.coverage_pct, m.focus_pct,
+               m.n_priorities, m.n_uncovered_priorities, m.n_hubs, m.n_edih, m.hubs_per_million,
+               g.covered_links, g.weak_links, g.uncovered_links, m.rank_in_country, m.rank_in_eu
+        FROM mart_map_metrics m LEFT JOIN g USING (nuts_code)
+        WHERE m.period = ? AND m.level = ? AND (? IS NULL OR m.country_code = ?)
+        ORDER BY m.alignment_score DESC NULLS LAST""", (period, period, level, country, country))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _export_bytes(path: str, mtime: float, country: str | None, fmt: str) -> bytes:
+    from pipelines import export  # the export CLI's own code, so downloads and CLI files are byte-for-byte alike
+
+    cursor = _connection(path, mtime).cursor()
+    try:
+        return export.to_bytes(export.export_frames(cursor, country), fmt)
+    finally:
+        cursor.close()
+
+
+def export_bytes(country: str | None, fmt: str) -> bytes:
+    """The export file for a country (None: EU-wide): xlsx workbook, or a zip of csv / parquet files."""
+    path, mtime = _version()
+    return _export_bytes(path, mtime, country, fmt)
+
+
+def export_file_name(country: str | None, fmt: str) -> str:
+    return f"s3-hub-atlas_{country or 'EU'}_{fmt}.{'xlsx' if fmt == 'xlsx' else 'zip'}"

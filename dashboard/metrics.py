@@ -1,0 +1,54 @@
+"""What the map can colour by: each metric's column in mart_map_metrics / mart_map_filtered, label, unit and format,
+and which filters change it. One place, shared by the map, the comparison and the presentation story."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    column: str
+    unit: str
+    fmt: str  # Python format spec for one value
+    explanation: str
+    by_hub_type: bool = False  # the hub-type filter changes it
+    by_domain: bool = False  # the domain filter changes it
+
+    def format(self, value) -> str:
+        if value is None or value != value:  # None or NaN
+            return "no data"
+        return f"{value:{self.fmt}}{self.unit}"
+
+
+METRICS: dict[str, Metric] = {m.key: m for m in [
+    Metric("alignment", "Alignment score", "alignment_score", "", ".0f",
+           "0-100: how well the hubs' competences match the region's S3 priorities (harmonic mean of coverage and "
+           "focus)."),
+    Metric("coverage", "Coverage of priority domains", "coverage_pct", " %", ".0f",
+           "Share of the region's priority domains with at least one local hub competent in them. With a domain "
+           "filter: 100 covered, 50 weakly covered, 0 uncovered; no colour where the domain is no priority.",
+           by_domain=True),
+    Metric("focus", "Focus of hub competences", "focus_pct", " %", ".0f",
+           "Share of the region's hub competences that fall in its priority domains."),
+    Metric("hubs", "Hubs", "n_hubs", "", ".0f",
+           "Digital innovation hubs placed in the region (EDIHs, Seals of Excellence, DIHs).",
+           by_hub_type=True, by_domain=True),
+    Metric("edih", "EDIHs", "n_edih", "", ".0f",
+           "European Digital Innovation Hubs funded by Digital Europe placed in the region.", by_domain=True),
+    Metric("hubs_per_million", "Hubs per million inhabitants", "hubs_per_million", "", ".1f",
+           "Hubs in the region per million inhabitants.", by_hub_type=True, by_domain=True),
+    Metric("erdf_rd", "ERDF R&I per inhabitant", "erdf_rd_per_inh", " €", ",.0f",
+           "ERDF 2014-2020 planned for research and innovation (thematic objective 1) per inhabitant, where a "
+           "regional programme exists."),
+    Metric("h2020", "Horizon 2020 per inhabitant", "h2020_per_inh", " €", ",.0f",
+           "Horizon 2020 EC contribution to organisations registered in the region, per inhabitant (only the "
+           "share that could be placed in a region)."),
+    Metric("uncovered", "Uncovered priorities", "n_uncovered_priorities", "", ".0f",
+           "Applicable priorities none of whose domains has a competent hub in the region. With a domain filter: "
+           "priorities whose domain is uncovered.", by_domain=True),
+]}
+
+DEFAULT_METRIC = "alignment"
+LEVELS = {0: "Countries (NUTS 0)", 1: "Major regions (NUTS 1)", 2: "Regions (NUTS 2)"}

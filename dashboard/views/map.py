@@ -1,0 +1,67 @@
+"""Map (landing page): a choropleth of EU regions by a chosen metric; clicking a region opens its profile."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, layout
+from dashboard.map_figure import PLOTLY_CONFIG, build_map
+from dashboard.metrics import DEFAULT_METRIC, LEVELS, METRICS
+
+st.title("S3 Hub Atlas")
+st.caption("How well Europe's digital innovation hubs match the smart-specialisation (S3) priorities of their "
+           "regions, and where the money goes. Click a region to open its profile.")
+
+sidebar = st.sidebar
+sidebar.header("Map")
+metric_key = layout.url_selectbox("Colour regions by", list(METRICS), "metric", DEFAULT_METRIC,
+                                  format_func=lambda k: METRICS[k].label, container=sidebar)
+level = layout.url_radio("Level", list(LEVELS), "level", 2, cast=int, format_func=LEVELS.get, container=sidebar)
+periods = data.periods()
+period = layout.url_radio("S3 period", periods, "period", periods[-1] if periods else None, container=sidebar,
+                          horizontal=True)
+countries = data.countries()
+country_names = dict(zip(countries.country_code, countries.name))
+country = layout.url_selectbox("Country", ["all", *countries.country_code], "country", "all", container=sidebar,
+                               format_func=lambda c: "All EU countries" if c == "all" else f"{country_names[c]} ({c})")
+domains = data.domains()
+domain_names = {r.domain_code: f"{r.label} ({r.facet})" for r in domains.itertuples()}
+domain = layout.url_selectbox("Technology or sector domain", ["all", *domains.domain_code], "domain", "all",
+                              container=sidebar, format_func=lambda d: "All domains" if d == "all" else domain_names[d])
+hub_type = layout.url_selectbox("Hub type", ["all", *data.hub_types()], "hub_type", "all", container=sidebar,
+                                format_func=lambda t: "All hub types" if t == "all" else t)
+show_hubs = layout.url_toggle("Show hubs as dots", "hubs", container=sidebar)
+
+metric = METRICS[metric_key]
+country_filter = None if country == "all" else country
+values = data.map_values(level, period, metric_key, hub_type, domain, country_filter)
+regions = data.map_regions(level)
+if country_filter:
+    regions = regions[regions.country_code == country_filter]
+hubs = data.hub_points(hub_type, domain, country_filter) if show_hubs else None
+figure = build_map(data.map_geometry(level), regions, values, metric, hubs)
+
+event = st.plotly_chart(figure, key="map", on_select="rerun", selection_mode="points", config=PLOTLY_CONFIG,
+                        width="stretch")
+points = event.selection.points if event and event.selection else []
+clicked = next((p.get("location") or (p.get("customdata") or [None])[0] for p in points
+                if p.get("location") or p.get("customdata")), None)
+if clicked and data.region(clicked):
+    st.switch_page("views/profile.py", query_params={"region": clicked, "period": period})
+
+notes = [f"**{metric.label}** — {metric.explanation}",
+         "Grey regions have no data for this metric (e.g. no strategy coded or no population figure); pale "
+         "regions are outside the EU or outside the selected country."]
+ignored = [name for name, active, applies in [("domain", domain != "all", metric.by_domain),
+                                              ("hub type", hub_type != "all", metric.by_hub_type)]
+           if active and not applies]
+if ignored:
+    notes.append(f"The {' and '.join(ignored)} filter does not change this metric; it applies to hub counts"
+                 f"{' and coverage' if 'domain' in ignored else ''}" + (" and to the dots." if show_hubs else "."))
+st.markdown("\n\n".join(notes))
+
+with st.expander(f"Table of the {len(values)} regions on the map", expanded=False):
+    shown = values.assign(value=values.value.round(2))[["nuts_code", "name", "value", "alignment_score", "n_hubs",
+                                                        "n_priorities"]]
+    layout.table(shown.rename(columns={"value": metric.label}).sort_values(metric.label, ascending=False),
+                 f"map_{metric_key}_nuts{level}_{period}")
+layout.footer(data.build_info())

@@ -1,0 +1,32 @@
+"""s3_priority_domains: each S3 priority coded to taxonomy domains, transparently and deterministically
+(pipelines/coding.py): keyword rules on title, original title and description; for the Czech regional domains also
+their first NACE divisions; a TF-IDF similarity fallback for priorities with no hit; data/taxonomy/
+priority_overrides.csv wins. Every link stores its method and evidence; the weights of a priority sum to 1."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..coding import coder_for_build
+from ..context import BuildContext
+from ..errors import InputFileError
+
+
+def run(ctx: BuildContext) -> int:
+    con = ctx.con
+    coder = coder_for_build(ctx)
+    priorities = con.execute("""SELECT priority_id, title, title_original, description, nace_divisions
+                                FROM s3_priorities ORDER BY priority_id""").fetchall()
+    unknown = sorted(set(coder.overrides) - {p[0] for p in priorities})
+    if unknown:
+        raise InputFileError(f"data/taxonomy/priority_overrides.csv: unknown priority_id(s) {', '.join(unknown)}")
+    rows = []
+    for priority_id, title, original, description, nace in priorities:
+        for link in coder.code(priority_id, title, original, description, nace):
+            rows.append((priority_id, link.domain_code, link.method, link.evidence, link.weight))
+    frame = pd.DataFrame(rows, columns=["priority_id", "domain_code", "method", "evidence", "weight"])
+    con.register("_links", frame)
+    con.execute("""CREATE OR REPLACE TABLE s3_priority_domains AS
+        SELECT l.priority_id, l.domain_code, l.method, l.evidence, CAST(l.weight AS DOUBLE) AS weight, d.facet
+        FROM _links l JOIN domains d USING (domain_code) ORDER BY l.priority_id, l.weight DESC, l.domain_code""")
+    con.unregister("_links")
+    return len(frame)

@@ -1,0 +1,28 @@
+"""h2020_by_region: Horizon 2020 EC contribution per NUTS 2021 region (levels 0-2) with, beside it, the share of the
+country's contribution that could be placed in a region (staging.stg_h2020_by_nuts / stg_h2020_by_country).
+
+NUTS 3 codes → NUTS 2021 with geo.convert_to_nuts2021(from_version='mixed'); unconvertible codes to quarantine.
+SQL: pipelines/sql/h2020_by_region.sql."""
+from __future__ import annotations
+
+from ..context import BuildContext
+from ..geo import convert_to_nuts2021
+from ..sql import require_tables, run_sql_file
+
+REQUIRES = ["staging.stg_h2020_by_nuts", "staging.stg_h2020_by_country", "nuts_conversion", "regions"]
+
+
+def run(ctx: BuildContext) -> int:
+    con = ctx.con
+    require_tables(con, "h2020_by_region", REQUIRES)
+    con.execute("""CREATE OR REPLACE TEMP TABLE h2020_nuts3 AS
+        SELECT nuts_code, ec_contribution_eur, n_participations, source_line FROM staging.stg_h2020_by_nuts
+        WHERE programme = 'H2020' AND nuts_code IS NOT NULL AND trim(nuts_code) <> ''""")
+    converted = convert_to_nuts2021(con, "h2020_nuts3", "nuts_code", ["ec_contribution_eur", "n_participations"],
+                                    "mixed", source_id="horizon_h2020_eu")
+    con.register("h2020_frame", converted)
+    con.execute("CREATE OR REPLACE TEMP TABLE h2020_nuts3_2021 AS SELECT * FROM h2020_frame")
+    con.unregister("h2020_frame")
+    run_sql_file(con, "h2020_by_region")
+    con.execute("DROP TABLE h2020_nuts3; DROP TABLE h2020_nuts3_2021")
+    return con.execute("SELECT count(*) FROM h2020_by_region").fetchone()[0]

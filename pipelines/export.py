@@ -1,0 +1,228 @@
+"""Exports of the alignment marts for people without a browser, and the same files for the dashboard's downloads.
+
+- `export_frames(con, country)`: the tables of one country (or EU-wide when `country` is None) — regions, gaps,
+  partner_suggestions, unaligned_competences — plus a README table (method version, data snapshot dates, NUTS version,
+  sources and licences), read from the warehouse marts only.
+- `to_bytes(frames, fmt)`: one xlsx workbook (README sheet first) or a zip of csv / parquet files (README.md and
+  README.<fmt> included). Text cells that begin with =, +, -, @, a tab or a carriage return are prefixed with a single
+  quote so no spreadsheet runs them as formulas.
+- `export(country, fmt, out, warehouse)`: what `python -m pipelines export` calls; writes files and returns their paths.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import paths
+from .errors import PipelineError
+
+FORMATS = ("xlsx", "csv", "parquet")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+COUNTRY_ALIASES = {"GR": "EL", "GB": "UK"}  # ISO codes people type → the Eurostat codes NUTS uses
+
+# table in the export → (mart, columns in order, sort order). Every mart row carries method_version.
+TABLES: dict[str, tuple[str, list[str], str]] = {
+    "regions": ("region_alignment", [
+        "nuts_code", "name", "level", "country_code", "period", "alignment_score", "coverage", "focus",
+        "no_score_reason", "hub_note", "n_priorities", "n_priority_domains", "n_domains_covered", "n_domains_weak",
+        "n_domains_uncovered", "n_hubs", "n_edih", "n_seal", "n_dih", "n_dep_funded_edih", "hubs_per_million",
+        "population", "erdf_to01_eur", "erdf_to02_eur", "erdf_planned_basis", "erdf_payments_eur",
+        "erdf_payments_per_inh", "h2020_ec_eur", "h2020_nuts_share", "rank_in_country", "rank_in_eu",
+        "method_version"], "level, nuts_code, period"),
+    "gaps": ("gaps", [
+        "nuts_code", "region_name", "level", "period", "strategy_id", "relation", "priority_id", "priority_title",
+        "domain_code", "domain_label", "status", "local_hubs", "best_local_level", "nearest_hub_id",
+        "nearest_hub_name", "nearest_hub_distance_km", "method_version"], "level, nuts_code, period, priority_id, domain_code"),
+    "partner_suggestions": ("partner_suggestions", [
+        "nuts_code", "level", "period", "domain_code", "rank", "hub_id", "hub_name", "hub_type", "hub_country_code",
+        "hub_nuts2_code", "score", "reasons", "competence_level", "distance_km", "method_version"],
+                            "level, nuts_code, period, domain_code, rank"),
+    "unaligned_competences": ("unaligned_competences", [
+        "nuts_code", "region_name", "level", "period", "hub_id", "hub_name", "hub_type", "domain_code",
+        "domain_label", "level_of_competence", "competence_source", "method_version"],
+                              "level, nuts_code, period, hub_id, domain_code"),
+}
+
+CAVEATS = [
+    "Hub competences are self-declared by the hubs (EDIH catalogue levels 1-5) or inferred from descriptions.",
+    "Horizon 2020 money is placed by the organisation's registered address; only part of it has a region "
+    "(h2020_nuts_share shows the placed share of the country's money).",
+    "S3 priority lists are partial for some strategies (see the data-quality report).",
+    "No Digital Europe amounts per EDIH exist in open data: only which hubs are Digital Europe-funded EDIHs.",
+    "ERDF figures are 2014-2020 planned amounts and 2014-2023 payments; 2021-2027 ERDF per region is not available.",
+]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def valid_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT country_code FROM region_alignment WHERE country_code IS NOT NULL ORDER BY 1").fetchall()]
+
+
+def normalise_country(con: duckdb.DuckDBPyConnection, country: str | None) -> str | None:
+    """The Eurostat country code for `country` (None → EU-wide); unknown codes → PipelineError listing valid ones."""
+    if country is None or str(country).strip().upper() in ("", "EU", "EU27", "ALL"):
+        return None
+    code = COUNTRY_ALIASES.get(str(country).strip().upper(), str(country).strip().upper())
+    valid = valid_countries(con)
+    if code not in valid:
+        raise PipelineError(f"unknown country code {country!r}: valid codes are {', '.join(valid)} "
+                            "(Eurostat codes, EL for Greece), or omit --country for the whole EU")
+    return code
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) with a single quote."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+    return out
+
+
+def readme_frame(con: duckdb.DuckDBPyConnection, country: str | None, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    info = con.execute("SELECT method_version, nuts_version, built_at FROM build_info LIMIT 1").fetchone()
+    method_version, nuts_version, built_at = info if info else (None, None, None)
+    rows = [
+        ("title", "S3 Hub Atlas: alignment of Digital Innovation Hubs with smart-specialisation priorities"),
+        ("scope", f"country {country}" if country else "EU-wide"),
+        ("method_version", method_version),
+        ("nuts_version", f"NUTS {nuts_version}"),
+        ("warehouse_built_at", str(built_at)),
+        ("exported_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        ("methodology", "docs/methodology.md in the S3 Hub Atlas repository (every formula, threshold and weight)"),
+    ]
+    rows += [(f"table:{name}", f"{len(frame):,} rows — {TABLE_MEANING[name]}") for name, frame in tables.items()]
+    for source_id, title, snapshot, licence, publisher in con.execute(
+            "SELECT source_id, title, snapshot, licence, publisher FROM source_catalogue ORDER BY source_id").fetchall():
+        rows.append((f"source:{source_id}", f"{title} — {publisher}; snapshot {snapshot}; licence: {licence}"))
+    rows += [(f"caveat:{i}", text) for i, text in enumerate(CAVEATS, start=1)]
+    return pd.DataFrame(rows, columns=["field", "value"])
+
+
+TABLE_MEANING = {
+    "regions": "alignment score, coverage, focus, hubs and funding per region (NUTS 0-2) and period",
+    "gaps": "each applicable priority domain of a region: covered / weak / uncovered, local hubs, nearest hub outside",
+    "partner_suggestions": "top 5 hubs elsewhere for each uncovered region × domain, with score and reasons",
+    "unaligned_competences": "hub competences in a region that match none of its priority domains",
+}
+
+
+def export_frames(con: duckdb.DuckDBPyConnection, country: str | None) -> dict[str, pd.DataFrame]:
+    """The export tables of one country (Eurostat code; None = EU-wide) and a README table, formulas neutralised."""
+    code = normalise_country(con, country)
+    frames: dict[str, pd.DataFrame] = {}
+    for name, (mart, columns, order) in TABLES.items():
+        present = {r[0] for r in con.execute(f"DESCRIBE {_quote(mart)}").fetchall()}
+        select = ", ".join(_quote(c) for c in columns if c in present)
+        where = "WHERE left(nuts_code, 2) = ?" if code else ""
+        frames[name] = con.execute(f"SELECT {select} FROM {_quote(mart)} {where} ORDER BY {order}",
+                                   [code] if code else []).df()
+    result = {"README": readme_frame(con, code, frames), **frames}
+    return {name: neutralise_formulas(frame) for name, frame in result.items()}
+
+
+def readme_markdown(readme: pd.DataFrame) -> str:
+    lines = ["# S3 Hub Atlas export", ""]
+    lines += [f"- **{field}**: {value}" for field, value in readme.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def _xlsx_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook with one sheet per frame, written with xlsxwriter (several times faster than openpyxl). Text is
+    written as text (never parsed as a formula, number or URL); missing values as empty cells."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False,
+                                            "nan_inf_to_errors": True})
+    bold = workbook.add_format({"bold": True})
+    for name, frame in frames.items():
+        sheet = workbook.add_worksheet(name[:31])
+        sheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
+        sheet.freeze_panes(1, 0)
+        for col, column in enumerate(frame.columns):
+            series = frame[column]
+            numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+            values = series.astype(object).where(series.notna(), None).tolist()
+            for row, value in enumerate(values, start=1):
+                if value is None:
+                    continue
+                if numeric:
+                    sheet.write_number(row, col, float(value))
+                elif isinstance(value, bool):
+                    sheet.write_boolean(row, col, value)
+                else:
+                    sheet.write_string(row, col, str(value))
+    workbook.close()
+    return buffer.getvalue()
+
+
+def to_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> bytes:
+    """xlsx: one workbook, a sheet per frame (README first); csv / parquet: a zip with a file per frame + README.md."""
+    if fmt not in FORMATS:
+        raise PipelineError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    frames = {name: neutralise_formulas(frame) for name, frame in frames.items()}
+    if "README" in frames:
+        frames = {"README": frames["README"], **{k: v for k, v in frames.items() if k != "README"}}
+    if fmt == "xlsx":
+        return _xlsx_bytes(frames)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in _file_bytes(frames, fmt).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _file_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    if "README" in frames:
+        files["README.md"] = readme_markdown(frames["README"]).encode("utf-8")
+    for name, frame in frames.items():
+        if fmt == "csv":
+            files[f"{name}.csv"] = frame.to_csv(index=False).encode("utf-8")
+        else:
+            buffer = io.BytesIO()
+            frame.to_parquet(buffer, index=False)
+            files[f"{name}.parquet"] = buffer.getvalue()
+    return files
+
+
+def export(country: str | None, fmt: str, out: Path | None, warehouse: Path = paths.WAREHOUSE) -> list[Path]:
+    """Write the export of `country` (None = EU-wide) as xlsx (one file) or csv / parquet (a folder of files)."""
+    if fmt not in FORMATS:
+        raise PipelineError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    warehouse = Path(warehouse)
+    if not warehouse.exists():
+        raise PipelineError(f"no warehouse at {warehouse}: run `python -m pipelines build` first")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        code = normalise_country(con, country)
+        frames = export_frames(con, code)
+    finally:
+        con.close()
+    stem = f"s3-hub-atlas_{code or 'EU'}"
+    if fmt == "xlsx":
+        target = Path(out) if out is not None else paths.EXPORTS / f"{stem}.xlsx"
+        if target.is_dir():
+            target = target / f"{stem}.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(to_bytes(frames, "xlsx"))
+        return [target]
+    folder = Path(out) if out is not None else paths.EXPORTS / f"{stem}_{fmt}"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in _file_bytes(frames, fmt).items():
+        (folder / name).write_bytes(data)
+        written.append(folder / name)
+    return written

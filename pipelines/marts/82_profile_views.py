@@ -1,0 +1,57 @@
+"""Dashboard marts for the region profile, comparison and pickers (views, so they cost no build time):
+
+- mart_region_directory: every EU region at NUTS 0-2 with its name, country, parent and label point.
+- mart_region_priorities: the S3 priorities that apply to a region (relation national / own / parent / child …)
+  with their strategy, source link and confidence, and their coded domains as one readable line.
+- mart_priority_domains: each priority's coded domains with label, facet, coding method and evidence.
+- mart_region_hubs: every hub with the NUTS 0/1/2 codes it counts in and its placement.
+- mart_hub_competences: each hub's competences with the domain label and facet.
+"""
+from __future__ import annotations
+
+from ..context import BuildContext
+
+INPUTS = ["regions", "applicable_priorities", "s3_priorities", "s3_priority_domains", "domains", "hubs",
+          "hub_competences"]
+
+VIEWS = {
+    "mart_region_directory": """
+        SELECT nuts_code, CAST(level AS TINYINT) AS level, name, country_code, parent_code, label_lon, label_lat,
+               population, is_outermost
+        FROM regions WHERE is_eu AND level BETWEEN 0 AND 2""",
+    "mart_priority_domains": """
+        SELECT pd.priority_id, pd.domain_code, d.label AS domain_label, d.facet, pd.method, pd.evidence, pd.weight
+        FROM s3_priority_domains pd LEFT JOIN domains d USING (domain_code)""",
+    "mart_region_priorities": """
+        SELECT a.nuts_code, CAST(a.level AS TINYINT) AS level, a.period, a.relation, a.strategy_id,
+               p.nuts_code AS strategy_nuts_code, p.priority_id, p.priority_no, p.title, p.title_original,
+               p.description, p.confidence, p.source_url, p.source_kind,
+               (SELECT string_agg(coalesce(d.label, pd.domain_code), '; ' ORDER BY coalesce(d.label, pd.domain_code))
+                FROM s3_priority_domains pd LEFT JOIN domains d USING (domain_code)
+                WHERE pd.priority_id = p.priority_id) AS domains
+        FROM applicable_priorities a JOIN s3_priorities p USING (priority_id)""",
+    "mart_region_hubs": """
+        SELECT hub_id, source, name, title, hub_type, country_code, nuts1_code, nuts2_code, nuts3_code, lon, lat,
+               placement_method, placement_confidence, website, is_dep_funded
+        FROM hubs""",
+    "mart_hub_competences": """
+        SELECT c.hub_id, c.domain_code, d.label AS domain_label, d.facet, c.level, c.source, c.source_label,
+               c.evidence
+        FROM hub_competences c LEFT JOIN domains d USING (domain_code)""",
+}
+
+
+def _missing(con, tables: list[str]) -> list[str]:
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    return [t for t in tables if t not in present]
+
+
+def run(ctx: BuildContext) -> int:
+    con = ctx.con
+    missing = _missing(con, INPUTS)
+    if missing:
+        ctx.log(f"  dashboard profile views skipped: input table(s) {', '.join(missing)} not built yet")
+        return 0
+    for name, sql in VIEWS.items():
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+    return con.execute("SELECT count(*) FROM mart_region_directory").fetchone()[0]

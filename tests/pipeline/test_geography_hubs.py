@@ -1,0 +1,129 @@
+"""The real build: regions, population, map geometries, hub placement and links (GEOGRAPHY+HUBS tables)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import shapely
+
+from pipelines.geo import EU27
+
+
+def test_regions_nuts2(wh):
+    n2, with_polygon, no_polygon = wh.execute("""
+        SELECT count(*), count(*) FILTER (WHERE has_polygon), string_agg(nuts_code, ',') FILTER (WHERE NOT has_polygon)
+        FROM regions WHERE level = 2""").fetchall()[0]
+    assert with_polygon == 333  # every NUTS 2 region of the GISCO 2021 file
+    assert n2 == 334 and no_polygon == "NO0B"  # + Jan Mayen and Svalbard, known from the label points only
+    assert wh.execute("SELECT count(*) FROM regions WHERE is_eu AND level = 2").fetchall()[0][0] == 242
+    assert {r[0] for r in wh.execute("SELECT DISTINCT country_code FROM regions WHERE is_eu").fetchall()} == set(EU27)
+
+
+def test_every_eu_nuts2_has_label_point_area_and_population(wh):
+    rows = wh.execute("""
+        SELECT nuts_code, label_lon, label_lat, area_km2, population, population_year FROM regions
+        WHERE is_eu AND level = 2""").fetchall()
+    for code, lon, lat, area, pop, year in rows:
+        assert lon is not None and lat is not None, code
+        assert area and area > 0, code
+        assert pop and pop > 0 and year >= 2019, code
+    assert wh.execute("SELECT label_lat FROM regions WHERE nuts_code = 'NO0B'").fetchall()[0][0] > 70
+
+
+def test_population_totals_are_plausible(wh):
+    eu = wh.execute("""SELECT sum(population) FROM regions WHERE is_eu AND level = 0""").fetchall()[0][0]
+    assert 440e6 < eu < 460e6  # EU-27: about 448 million
+    de, de_year = wh.execute("SELECT population, population_year FROM regions WHERE nuts_code = 'DE'").fetchall()[0]
+    de_sum = wh.execute("""SELECT sum(population) FROM population WHERE level = 2 AND nuts_code LIKE 'DE%'
+                           AND year = ?""", [de_year]).fetchall()[0][0]
+    assert de == de_sum
+
+
+def test_outermost_and_areas(wh):
+    outermost = {r[0] for r in wh.execute(
+        "SELECT nuts_code FROM regions WHERE level = 2 AND is_outermost").fetchall()}
+    assert outermost == {"FRY1", "FRY2", "FRY3", "FRY4", "FRY5", "PT20", "PT30", "ES70"}
+    area = wh.execute("SELECT area_km2 FROM regions WHERE nuts_code = 'FR10'").fetchall()[0][0]
+    assert 11_000 < area < 13_000  # Île-de-France: 12,012 km²
+
+
+def test_region_geometries_are_small_and_valid(wh):
+    sizes = dict(wh.execute("SELECT level, sum(strlen(geojson)) FROM region_geometries GROUP BY 1").fetchall())
+    assert sizes[2] <= 250_000
+    assert set(sizes) == {0, 1, 2, 3}
+    rows = wh.execute("SELECT nuts_code, geojson, is_outermost FROM region_geometries WHERE level = 2").fetchall()
+    geoms = [shapely.from_geojson(g) for _, g, _ in rows]
+    assert all(shapely.is_valid(g) and not g.is_empty for g in geoms)
+    text = rows[0][1]
+    coords = json.loads(text)["coordinates"]
+    flat = json.dumps(coords)
+    assert all(len(x.split(".")[1]) <= 3 for x in flat.replace("[", " ").replace("]", " ").replace(",", " ").split()
+               if "." in x)  # rounded to 3 decimals
+    assert {c for c, _, o in rows if o} >= {"ES70", "PT20", "PT30"}
+    # simplified as a coverage: neighbours do not overlap, and share their borders (no gaps inside a country)
+    de = [g for (c, _, _), g in zip(rows, geoms) if c.startswith("DE")]
+    union = shapely.union_all(de)
+    assert sum(g.area for g in de) == pytest.approx(union.area, rel=1e-4)
+    mainland = max(shapely.get_parts(union), key=lambda g: g.area)  # islands are separate parts
+    assert len(mainland.interiors) == 0  # a gap between two simplified neighbours would be a hole
+
+
+def test_hub_catalogues_complete(wh):
+    counts = dict(wh.execute("SELECT source, count(*) FROM hubs GROUP BY 1").fetchall())
+    assert counts == {"edih_2025": 457, "jrc_2022": 701}
+    types = dict(wh.execute("SELECT hub_type, count(*) FROM hubs GROUP BY 1").fetchall())
+    assert types == {"EDIH": 168, "Seal of Excellence": 83, "DIH": 206, "JRC DIH": 701}
+    assert wh.execute("SELECT count(*) FROM hubs WHERE lower(website) = 'website'").fetchall()[0][0] == 0
+    assert wh.execute("SELECT count(*) FROM hubs WHERE is_dep_funded <> (hub_type = 'EDIH')").fetchall()[0][0] == 0
+    assert wh.execute("SELECT count(DISTINCT hub_id) FROM hubs").fetchall()[0][0] == 457 + 701
+
+
+def test_eu_edih_rows_placed_at_nuts2(wh):
+    n, placed = wh.execute("""SELECT count(*), count(nuts2_code) FROM hubs
+                              WHERE source = 'edih_2025' AND is_eu""").fetchall()[0]
+    assert n > 380 and placed / n >= 0.95
+
+
+def test_every_placement_is_explained_and_consistent(wh):
+    assert wh.execute("""SELECT count(*) FROM hubs WHERE nuts2_code IS NOT NULL AND (placement_method IS NULL
+                         OR placement_confidence NOT IN ('high', 'medium', 'low') OR placement_evidence IS NULL
+                         OR lon IS NULL OR lat IS NULL)""").fetchall()[0][0] == 0
+    # placed hubs sit in real 2021 regions, and NUTS 3 / 2 / 1 nest
+    assert wh.execute("""SELECT count(*) FROM hubs h WHERE nuts2_code IS NOT NULL AND (
+                            nuts2_code NOT IN (SELECT nuts_code FROM regions WHERE level = 2)
+                            OR (nuts3_code IS NOT NULL AND left(nuts3_code, 4) <> nuts2_code)
+                            OR nuts1_code <> left(nuts2_code, 3))""").fetchall()[0][0] == 0
+
+
+def test_no_hub_placed_outside_its_country(wh):
+    assert wh.execute("""SELECT count(*) FROM hubs WHERE nuts2_code IS NOT NULL
+                         AND left(nuts2_code, 2) <> country_code""").fetchall()[0][0] == 0
+
+
+def test_unplaced_hubs_listed_with_reason(wh):
+    unplaced = wh.execute("SELECT count(*) FROM hubs WHERE nuts2_code IS NULL").fetchall()[0][0]
+    listed = wh.execute("""SELECT count(*) FROM hubs_unplaced u JOIN hubs h USING (hub_id)
+                           WHERE h.nuts2_code IS NULL AND length(u.reason) > 10""").fetchall()[0][0]
+    assert unplaced == listed
+    assert wh.execute("""SELECT count(*) FROM hubs_unplaced WHERE country_code = 'UA'
+                         AND reason LIKE '%no NUTS 2021 regions%'""").fetchall()[0][0] >= 1
+
+
+def test_known_placements(wh):
+    place = dict(wh.execute("SELECT name, nuts3_code FROM hubs WHERE source = 'edih_2025'").fetchall())
+    assert place["DIPS"] == "ITH20"  # Via Santa Croce 77, 38122 Trento
+    assert place["DIHSE"] == "ES419"  # Plaza viriato s/n, 49071 Zamora
+    assert place["WeH"] == "RO321"  # Strada Ion Ghica 13, 030045 Bucuresti
+    riga = wh.execute("""SELECT nuts3_code FROM hubs WHERE source = 'edih_2025' AND country_code = 'LV'
+                         AND address LIKE '%Riga%'""").fetchall()
+    assert riga and {r[0] for r in riga} == {"LV006"}  # postcode's 2024 region spans 2021 Riga + Pieriga
+
+
+def test_hub_links(wh):
+    n, bad = wh.execute("""
+        SELECT count(*), count(*) FILTER (WHERE e.source <> 'edih_2025' OR j.source <> 'jrc_2022'
+                                          OR e.country_code <> j.country_code)
+        FROM hub_links l JOIN hubs e ON e.hub_id = l.edih_hub_id
+        JOIN hubs j ON j.hub_id = l.jrc_hub_id""").fetchall()[0]
+    assert n >= 100 and bad == 0
+    assert wh.execute("SELECT count(*) FROM hub_links WHERE match_evidence IS NULL").fetchall()[0][0] == 0

@@ -1,0 +1,63 @@
+"""applicable_priorities across NUTS levels on the hand-made world in tests/fixtures/taxonomy_applicability.json."""
+from __future__ import annotations
+
+import importlib
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.conftest import FIXTURES
+
+step = importlib.import_module("pipelines.conformed.38_applicable_priorities")
+
+
+@pytest.fixture(scope="module")
+def world():
+    spec = json.loads((FIXTURES / "taxonomy_applicability.json").read_text(encoding="utf-8"))
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE regions (nuts_code VARCHAR, level INTEGER, name VARCHAR, country_code VARCHAR,
+                                        is_eu BOOLEAN)""")
+    con.executemany("INSERT INTO regions VALUES (?, ?, ?, ?, TRUE)", spec["regions"])
+    con.execute("""CREATE TABLE s3_strategies (strategy_id VARCHAR, nuts_code VARCHAR, nuts_level INTEGER,
+                                              period VARCHAR, status VARCHAR, note VARCHAR, country_code VARCHAR)""")
+    con.executemany("INSERT INTO s3_strategies VALUES (?, ?, ?, ?, ?, ?, left(?, 2))",
+                    [s + [s[1]] for s in spec["strategies"]])
+    con.execute("""CREATE TABLE s3_priorities AS
+        SELECT s.strategy_id || '#' || n AS priority_id, s.strategy_id, s.nuts_code, s.nuts_level, s.period,
+               s.country_code
+        FROM s3_strategies s, range(1, ? + 1) r(n) WHERE s.status <> 'not_found'""", [spec["priorities_per_strategy"]])
+    sharing = pd.DataFrame(spec["sharing"], columns=["strategy_id", "applies_to_nuts_code", "reason"])
+    step.build_applicable(con, sharing)
+    yield con, spec
+    con.close()
+
+
+def test_relations_per_level(world):
+    con, spec = world
+    got: dict[str, dict[str, str]] = {}
+    for code, strategy, relation in con.execute(
+            "SELECT DISTINCT nuts_code, strategy_id, relation FROM applicable_priorities").fetchall():
+        assert strategy not in got.setdefault(code, {}), f"{code} gets {strategy} twice"
+        got[code][strategy] = relation
+    assert got == spec["expected"]
+
+
+def test_every_priority_of_an_applicable_strategy_is_listed_with_its_period(world):
+    con, spec = world
+    rows = con.execute("""SELECT nuts_code, level, strategy_id, count(*), any_value(period)
+                          FROM applicable_priorities GROUP BY ALL""").fetchall()
+    assert all(n == spec["priorities_per_strategy"] for _, _, _, n, _ in rows)
+    assert {(c, l) for c, l, *_ in rows} <= {(r[0], r[1]) for r in spec["regions"]}
+    assert {p for *_, p in rows} == {"2021-2027", "2014-2020"}
+
+
+def test_nuts3_and_extra_regio_regions_get_no_rows_and_gaps_are_explained(world):
+    con, spec = world
+    levels = {r[0] for r in con.execute("SELECT DISTINCT level FROM applicable_priorities").fetchall()}
+    assert levels <= {0, 1, 2}
+    assert not con.execute("SELECT count(*) FROM applicable_priorities WHERE nuts_code = 'XAZ'").fetchall()[0][0]
+    gaps = dict(con.execute("SELECT nuts_code, reason FROM applicability_gaps").fetchall())
+    assert sorted(gaps) == spec["expected_gaps"]
+    assert "XB21-? (not_found): looked for, not found" in gaps["XB21"]
