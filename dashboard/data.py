@@ -122,16 +122,21 @@ def map_values(level: int, period: str, metric_key: str, hub_type: str = "all", 
     """One row per region: name, the metric's value (with the filters applied where they change the metric) and
     the key figures shown on hover."""
     metric = METRICS[metric_key]
-    filtered = (hub_type != "all" and metric.by_hub_type) or (domain != "all" and metric.by_domain)
-    value_sql = f"f.{metric.column}" if filtered else f"m.{metric.column}"  # column names come from METRICS only
+    if not metric.by_hub_type:
+        hub_type = "all"
+    if not metric.by_domain:
+        domain = "all"
+    filtered = hub_type != "all" or domain != "all"
+    value_sql = metric.filtered_sql if filtered else f"m.{metric.column}"  # SQL text from METRICS only
     return query(f"""
         SELECT m.nuts_code, m.name, m.country_code, {value_sql} AS value,
-               m.alignment_score, m.n_hubs, m.n_priorities, m.coverage_pct
+               m.alignment_score, m.n_hubs, m.n_priorities, m.coverage_pct, m.no_score_reason
         FROM mart_map_metrics m
-        LEFT JOIN mart_map_filtered f ON f.nuts_code = m.nuts_code AND f.period = m.period
-             AND f.hub_type = ? AND f.domain_code = ?
+        LEFT JOIN mart_map_hub_counts h ON h.nuts_code = m.nuts_code AND h.hub_type = ? AND h.domain_code = ?
+        LEFT JOIN mart_map_domain_status s ON s.nuts_code = m.nuts_code AND s.period = m.period
+             AND s.domain_code = ?
         WHERE m.level = ? AND m.period = ? AND (? IS NULL OR m.country_code = ?)
-        ORDER BY m.nuts_code""", (hub_type, domain, level, period, country, country))
+        ORDER BY m.nuts_code""", (hub_type, domain, domain, level, period, country, country))
 
 
 def map_regions(level: int) -> pd.DataFrame:
@@ -140,7 +145,7 @@ def map_regions(level: int) -> pd.DataFrame:
                  (level,))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)  # shared, never copied: callers must not modify it
 def _geometry(path: str, mtime: float, level: int) -> dict:
     frame = _query(path, mtime, """SELECT nuts_code, view, inset_code, geojson, lon_min, lat_min, lon_max, lat_max
         FROM mart_map_geometry WHERE level = ? OR (level = 0 AND view <> 'inset')

@@ -4,13 +4,15 @@ optional hub markers, and the GISCO attribution. No base map is drawn (geo.visib
 its world topojson from a CDN: the app works offline."""
 from __future__ import annotations
 
+import functools
 import math
 
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
 from .layout import ATTRIBUTION
-from .metrics import Metric
+from .metrics import Metric, is_missing
 
 COLOR_SCALE = "YlGnBu"  # starts at pale yellow, never grey
 NO_DATA_COLOR = "#a6a6a6"
@@ -47,76 +49,111 @@ def _union_bounds(boxes) -> tuple[float, float, float, float]:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def _figure_text(value, fmt: str = ".0f") -> str:
+    return "no data" if is_missing(value) else f"{value:{fmt}}"
+
+
 def _hover_rows(values: pd.DataFrame, metric: Metric) -> list[list[str]]:
-    rows = []
-    for r in values.itertuples():
-        score = "no data" if pd.isna(r.alignment_score) else f"{r.alignment_score:.0f}"
-        hubs = "no data" if pd.isna(r.n_hubs) else f"{r.n_hubs:.0f}"
-        prios = "no data" if pd.isna(r.n_priorities) else f"{r.n_priorities:.0f}"
-        rows.append([r.nuts_code, r.name, metric.format(r.value),
-                     f"Alignment score {score} · hubs {hubs} · S3 priorities {prios}"])
-    return rows
+    """customdata per region: code, name, formatted value and a line of key figures."""
+    columns = [values[c].tolist() for c in ("nuts_code", "name", "value", "alignment_score", "n_hubs", "n_priorities")]
+    return [[code, name, metric.format(value), f"Alignment score {_figure_text(score)} · hubs {_figure_text(hubs)} · "
+             f"S3 priorities {_figure_text(prios)}"] for code, name, value, score, hubs, prios in zip(*columns)]
+
+
+def _reason(reason) -> str:
+    return "" if is_missing(reason) else str(reason)[:120]
 
 
 HOVER = ("<b>%{customdata[1]}</b> (%{customdata[0]})<br>%{meta}: <b>%{customdata[2]}</b><br>"
          "%{customdata[3]}<extra></extra>")
 
 
+class PrebuiltFigure(go.Figure):
+    """A figure whose spec is already a plain dict (built below and validated by tests/app/test_map.py).
+    Streamlit re-validates any other figure through plotly.py on every rerun, which for a NUTS 2 map with its
+    GeoJSON costs ~0.4 s; this hands it the finished spec instead."""
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._prebuilt = spec
+
+    def to_dict(self) -> dict:
+        return self._prebuilt
+
+    def to_plotly_json(self) -> dict:
+        return self._prebuilt
+
+
+def _flat(color: str) -> list:
+    return [[0, color], [1, color]]
+
+
+def _choropleth(geo: str, geojson: dict, locations: list, z: list, **extra) -> dict:
+    trace = {"type": "choropleth", "geo": geo, "geojson": geojson, "locations": locations, "z": z,
+             "marker": {"line": {"color": BORDER_COLOR, "width": 0.6}}}
+    trace.update(extra)
+    return trace
+
+
 def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metric: Metric,
-              hubs: pd.DataFrame | None = None, height: int = 620, selected: str | None = None) -> go.Figure:
+              hubs: pd.DataFrame | None = None, height: int = 620, selected: str | None = None,
+              colorscale: str = COLOR_SCALE, font_size: int | None = None) -> PrebuiltFigure:
     """geometry: data.map_geometry(level); regions: the EU regions to draw (nuts_code, name, country_code);
     values: data.map_values(...) — regions missing there or with a NULL value are drawn as 'no data'."""
     main = geometry["main"]
     inset_codes = {i["nuts_code"] for i in geometry["insets"]}
     drawn = regions[regions.nuts_code.isin(main.keys() | inset_codes)]
-    merged = drawn.merge(values[["nuts_code", "value", "alignment_score", "n_hubs", "n_priorities"]],
-                         on="nuts_code", how="left")
+    keep = [c for c in ("nuts_code", "value", "alignment_score", "n_hubs", "n_priorities", "no_score_reason")
+            if c in values.columns]
+    merged = drawn.merge(values[keep], on="nuts_code", how="left")
+    reason_of = dict(zip(merged.nuts_code, merged.no_score_reason)) if "no_score_reason" in merged else {}
     with_data = merged[merged.value.notna()]
     without = merged[merged.value.isna()]
     on_main = merged.nuts_code.isin(main.keys())
     main_with, main_without = with_data[on_main[with_data.index]], without[on_main[without.index]]
     countries = set(drawn.country_code)
-    fig = go.Figure()
+    traces: list[dict] = []
 
     # pale context: non-EU countries, and EU countries outside a country filter
     context_geoms = dict(geometry["context"])
     context_geoms.update({c: g for c, g in geometry["countries"].items() if c not in countries})
     context_codes = list(context_geoms)
-    fig.add_trace(go.Choropleth(geojson=_feature_collection(context_geoms, context_codes), locations=context_codes,
-                                z=[0] * len(context_codes), colorscale=[[0, CONTEXT_COLOR], [1, CONTEXT_COLOR]],
-                                showscale=False, hoverinfo="skip", marker_line_color=BORDER_COLOR,
-                                marker_line_width=0.5, geo="geo", name="Outside the EU"))
+    traces.append(_choropleth("geo", _feature_collection(context_geoms, context_codes), context_codes,
+                              [0] * len(context_codes), colorscale=_flat(CONTEXT_COLOR), showscale=False,
+                              hoverinfo="skip", name="Outside the EU"))
     if len(main_without):
-        fig.add_trace(go.Choropleth(
-            geojson=_feature_collection(main, main_without.nuts_code), locations=main_without.nuts_code,
-            z=[0] * len(main_without), colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]], showscale=False,
-            customdata=[[c, n, "no data", ""] for c, n in zip(main_without.nuts_code, main_without.name)],
-            hovertemplate=HOVER, meta=metric.label, marker_line_color=BORDER_COLOR, marker_line_width=0.6,
-            geo="geo", name="No data"))
+        codes = main_without.nuts_code.tolist()
+        traces.append(_choropleth("geo", _feature_collection(main, codes), codes, [0] * len(codes),
+                                  colorscale=_flat(NO_DATA_COLOR), showscale=False, hovertemplate=HOVER,
+                                  meta=metric.label, name="No data",
+                                  customdata=[[c, n, "no data", _reason(reason_of.get(c))]
+                                              for c, n in zip(codes, main_without.name)]))
     if len(main_with):
-        fig.add_trace(go.Choropleth(
-            geojson=_feature_collection(main, main_with.nuts_code), locations=main_with.nuts_code,
-            z=main_with.value.round(3), coloraxis="coloraxis", customdata=_hover_rows(main_with, metric),
-            hovertemplate=HOVER, meta=metric.label, marker_line_color=BORDER_COLOR, marker_line_width=0.6,
-            geo="geo", name=metric.label))
+        codes = main_with.nuts_code.tolist()
+        traces.append(_choropleth("geo", _feature_collection(main, codes), codes,
+                                  [round(float(v), 3) for v in main_with.value], coloraxis="coloraxis",
+                                  customdata=_hover_rows(main_with, metric), hovertemplate=HOVER,
+                                  meta=metric.label, name=metric.label))
     if selected and selected in main:
-        fig.add_trace(go.Choropleth(geojson=_feature_collection(main, [selected]), locations=[selected], z=[0],
-                                    colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-                                    hoverinfo="skip", marker_line_color="#d62728", marker_line_width=2.5, geo="geo"))
+        traces.append(_choropleth("geo", _feature_collection(main, [selected]), [selected], [0],
+                                  colorscale=_flat("rgba(0,0,0,0)"), showscale=False, hoverinfo="skip",
+                                  marker={"line": {"color": "#d62728", "width": 2.5}}, name="Selected"))
     if hubs is not None and len(hubs):
-        fig.add_trace(go.Scattergeo(lon=hubs.lon, lat=hubs.lat, mode="markers", geo="geo", name="Hubs",
-                                    marker=dict(size=5, color="#c0392b", line=dict(width=0.5, color="white")),
-                                    text=hubs.name + " (" + hubs.hub_type + ")", hoverinfo="text"))
+        traces.append({"type": "scattergeo", "geo": "geo", "mode": "markers", "name": "Hubs",
+                       "lon": hubs.lon.round(3).tolist(), "lat": hubs.lat.round(3).tolist(),
+                       "text": (hubs.name + " (" + hubs.hub_type + ")").tolist(), "hoverinfo": "text",
+                       "marker": {"size": 5, "color": "#c0392b", "line": {"width": 0.5, "color": "white"}}})
     # a legend entry for the grey
-    fig.add_trace(go.Scattergeo(lon=[None], lat=[None], mode="markers", geo="geo", name="No data",
-                                marker=dict(size=14, symbol="square", color=NO_DATA_COLOR), showlegend=True,
-                                hoverinfo="skip"))
+    traces.append({"type": "scattergeo", "geo": "geo", "lon": [None], "lat": [None], "mode": "markers",
+                   "name": "No data", "showlegend": True, "hoverinfo": "skip",
+                   "marker": {"size": 14, "symbol": "square", "color": NO_DATA_COLOR}})
 
     bounds = [geometry["bounds"][c] for c in drawn.nuts_code if c in main] or list(geometry["bounds"].values())
-    layout_geos = {"geo": _geo(MAIN_DOMAIN_X, (0.0, 1.0), _union_bounds(bounds), pad=0.02)}
+    layout: dict = {"geo": _geo(MAIN_DOMAIN_X, (0.0, 1.0), _union_bounds(bounds), pad=0.02)}
     annotations = []
     insets = [i for i in geometry["insets"] if i["nuts_code"][:2] in countries]
     value_of = dict(zip(with_data.nuts_code, with_data.value))
+    hover_of = dict(zip(with_data.nuts_code, _hover_rows(with_data, metric)))
     name_of = dict(zip(drawn.nuts_code, drawn.name))
     rows = max(1, math.ceil(len(insets) / 2))
     for k, inset in enumerate(insets, start=2):
@@ -125,31 +162,40 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
         y1 = 1.0 - row * (1.0 / rows)
         y0 = y1 - (1.0 / rows) + 0.045
         geo_id = f"geo{k}"
-        layout_geos[geo_id] = _geo((x0, x0 + 0.08), (y0, y1 - 0.005), inset["bounds"], pad=0.08, frame=True)
+        layout[geo_id] = _geo((x0, x0 + 0.08), (y0, y1 - 0.005), inset["bounds"], pad=0.08, frame=True)
         code, value = inset["nuts_code"], value_of.get(inset["nuts_code"])
         feature = _feature_collection({code: inset["geometry"]}, [code])
-        common = dict(geojson=feature, locations=[code], geo=geo_id, marker_line_color=BORDER_COLOR,
-                      marker_line_width=0.5, hovertemplate=HOVER, meta=metric.label, showlegend=False)
-        if value is None or pd.isna(value):
-            fig.add_trace(go.Choropleth(z=[0], colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]], showscale=False,
-                                        customdata=[[code, name_of.get(code, code), "no data", ""]], **common))
+        common = dict(hovertemplate=HOVER, meta=metric.label, showlegend=False,
+                      marker={"line": {"color": BORDER_COLOR, "width": 0.5}})
+        if is_missing(value):
+            traces.append(_choropleth(geo_id, feature, [code], [0], colorscale=_flat(NO_DATA_COLOR),
+                                      showscale=False,
+                                      customdata=[[code, name_of.get(code, code), "no data", _reason(reason_of.get(code))]],
+                                      **common))
         else:
-            row_values = with_data[with_data.nuts_code == code]
-            fig.add_trace(go.Choropleth(z=[round(float(value), 3)], coloraxis="coloraxis",
-                                        customdata=_hover_rows(row_values, metric), **common))
+            traces.append(_choropleth(geo_id, feature, [code], [round(float(value), 3)], coloraxis="coloraxis",
+                                      customdata=[hover_of[code]],
+                                      **common))
         annotations.append(dict(text=TERRITORY_NAMES.get(inset["territory"], inset["territory"]), x=x0 + 0.04,
                                 y=y0 - 0.005, xref="paper", yref="paper", showarrow=False, yanchor="top",
-                                font=dict(size=10, color="#333333")))
+                                font=dict(size=10 if font_size is None else font_size - 4, color="#333333")))
     annotations.append(dict(text=ATTRIBUTION, x=0, y=0, xref="paper", yref="paper", showarrow=False,
                             xanchor="left", yanchor="bottom", font=dict(size=10, color="#555555")))
-    fig.update_layout(
-        **layout_geos, height=height, margin=dict(l=0, r=0, t=10, b=0), annotations=annotations,
-        coloraxis=dict(colorscale=COLOR_SCALE, colorbar=dict(
-            title=dict(text=f"{metric.label}{' (' + metric.unit.strip() + ')' if metric.unit.strip() else ''}",
-                       side="right"), orientation="v", x=MAIN_DOMAIN_X[1] - 0.05, xanchor="right", y=0.55,
-            len=0.55, thickness=14)),
+    unit = metric.unit.strip()
+    layout.update(
+        height=height, margin=dict(l=0, r=0, t=10, b=0), annotations=annotations,
+        coloraxis=dict(colorscale=colorscale_list(colorscale), colorbar=dict(
+            title=dict(text=f"{metric.label}{' (' + unit + ')' if unit else ''}", side="right"), orientation="v",
+            x=MAIN_DOMAIN_X[1] - 0.05, xanchor="right", y=0.55, len=0.55, thickness=14)),
         legend=dict(x=0.01, y=0.99, bgcolor="rgba(255,255,255,0.8)", itemclick=False, itemdoubleclick=False),
-        clickmode="event+select", dragmode=False, uirevision="map",
-        paper_bgcolor="rgba(0,0,0,0)",
+        clickmode="event+select", dragmode=False, uirevision="map", paper_bgcolor="rgba(0,0,0,0)",
     )
-    return fig
+    if font_size:
+        layout["font"] = {"size": font_size}
+    return PrebuiltFigure({"data": traces, "layout": layout})
+
+
+@functools.lru_cache(maxsize=8)
+def colorscale_list(name: str) -> list:
+    """A named Plotly colour scale as explicit [position, colour] pairs (what plotly.py would send)."""
+    return [list(pair) for pair in plotly.colors.get_colorscale(name)]

@@ -1,8 +1,15 @@
-"""What the map can colour by: each metric's column in mart_map_metrics / mart_map_filtered, label, unit and format,
+"""What the map can colour by: each metric's column in mart_map_metrics (and its SQL under a filter), label, unit and format,
 and which filters change it. One place, shared by the map, the comparison and the presentation story."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import pandas as pd
+
+
+def is_missing(value) -> bool:
+    """None, NaN, NaT or pd.NA."""
+    return value is None or bool(pd.isna(value))
 
 
 @dataclass(frozen=True)
@@ -15,9 +22,10 @@ class Metric:
     explanation: str
     by_hub_type: bool = False  # the hub-type filter changes it
     by_domain: bool = False  # the domain filter changes it
+    filtered_sql: str | None = None  # its value under a filter: SQL over m (metrics), h (hub counts), s (status)
 
     def format(self, value) -> str:
-        if value is None or value != value:  # None or NaN
+        if is_missing(value):
             return "no data"
         return f"{value:{self.fmt}}{self.unit}"
 
@@ -29,16 +37,18 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
     Metric("coverage", "Coverage of priority domains", "coverage_pct", " %", ".0f",
            "Share of the region's priority domains with at least one local hub competent in them. With a domain "
            "filter: 100 covered, 50 weakly covered, 0 uncovered; no colour where the domain is no priority.",
-           by_domain=True),
+           by_domain=True, filtered_sql="s.coverage_pct"),
     Metric("focus", "Focus of hub competences", "focus_pct", " %", ".0f",
            "Share of the region's hub competences that fall in its priority domains."),
     Metric("hubs", "Hubs", "n_hubs", "", ".0f",
            "Digital innovation hubs placed in the region (EDIHs, Seals of Excellence, DIHs).",
-           by_hub_type=True, by_domain=True),
+           by_hub_type=True, by_domain=True, filtered_sql="coalesce(h.n_hubs, 0)"),
     Metric("edih", "EDIHs", "n_edih", "", ".0f",
-           "European Digital Innovation Hubs funded by Digital Europe placed in the region.", by_domain=True),
+           "European Digital Innovation Hubs funded by Digital Europe placed in the region.", by_domain=True,
+           filtered_sql="coalesce(h.n_edih, 0)"),
     Metric("hubs_per_million", "Hubs per million inhabitants", "hubs_per_million", "", ".1f",
-           "Hubs in the region per million inhabitants.", by_hub_type=True, by_domain=True),
+           "Hubs in the region per million inhabitants.", by_hub_type=True, by_domain=True,
+           filtered_sql="1e6 * coalesce(h.n_hubs, 0) / nullif(m.population, 0)"),
     Metric("erdf_rd", "ERDF R&I per inhabitant", "erdf_rd_per_inh", " €", ",.0f",
            "ERDF 2014-2020 planned for research and innovation (thematic objective 1) per inhabitant, where a "
            "regional programme exists."),
@@ -47,7 +57,8 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
            "share that could be placed in a region)."),
     Metric("uncovered", "Uncovered priorities", "n_uncovered_priorities", "", ".0f",
            "Applicable priorities none of whose domains has a competent hub in the region. With a domain filter: "
-           "priorities whose domain is uncovered.", by_domain=True),
+           "priorities whose domain is uncovered.", by_domain=True,
+           filtered_sql="CASE WHEN m.n_priorities > 0 THEN coalesce(s.n_uncovered_priorities, 0) END"),
 ]}
 
 DEFAULT_METRIC = "alignment"

@@ -39,8 +39,9 @@ TABLES: dict[str, tuple[str, list[str], str]] = {
         "domain_code", "domain_label", "status", "local_hubs", "best_local_level", "nearest_hub_id",
         "nearest_hub_name", "nearest_hub_distance_km", "method_version"], "level, nuts_code, period, priority_id, domain_code"),
     "partner_suggestions": ("partner_suggestions", [
-        "nuts_code", "level", "period", "domain_code", "rank", "hub_id", "hub_name", "hub_type", "hub_country_code",
-        "hub_nuts2_code", "score", "reasons", "competence_level", "distance_km", "method_version"],
+        "nuts_code", "region_name", "level", "period", "domain_code", "domain_label", "rank", "hub_id", "hub_name",
+        "hub_type", "hub_country_code", "hub_nuts2_code", "hub_website", "score", "reasons", "competence_level",
+        "distance_km", "method_version"],
                             "level, nuts_code, period, domain_code, rank"),
     "unaligned_competences": ("unaligned_competences", [
         "nuts_code", "region_name", "level", "period", "hub_id", "hub_name", "hub_type", "domain_code",
@@ -190,7 +191,8 @@ def _file_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> dict[str, bytes]:
         files["README.md"] = readme_markdown(frames["README"]).encode("utf-8")
     for name, frame in frames.items():
         if fmt == "csv":
-            files[f"{name}.csv"] = frame.to_csv(index=False).encode("utf-8")
+            # UTF-8 with a byte-order mark, so spreadsheet programs read accented names right
+            files[f"{name}.csv"] = frame.to_csv(index=False).encode("utf-8-sig")
         else:
             buffer = io.BytesIO()
             frame.to_parquet(buffer, index=False)

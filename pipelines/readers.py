@@ -3,6 +3,8 @@
 File-level problems (empty file, wrong encoding, wrong delimiter, missing required columns, unreadable gzip) raise
 InputFileError naming the file and, where it applies, the line. Row-level problems (a row with the wrong number of
 fields, as in a truncated file) are returned as rejected rows with a reason, for the quarantine table.
+`load_delimited` / `load_parquet` read straight into a DuckDB table (large simple files through DuckDB's CSV reader,
+with the same checks and results); `read_json` parses JSON and GeoJSON with the same clear errors.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ class Rejected:
 
 @dataclass
 class ReadResult:
-    frame: pd.DataFrame  # all values as strings (None for empty), plus LINE_COLUMN
+    frame: pd.DataFrame | None  # all values as strings (None for empty), plus LINE_COLUMN; None on DuckDB's fast path
     rejected: list[Rejected] = field(default_factory=list)
     rows_read: int = 0
 

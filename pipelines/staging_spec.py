@@ -142,19 +142,25 @@ def _checked_sql(spec: StagingSpec, raw_types: dict[str, str] | None = None) -> 
     for condition, reason in spec.checks:
         reasons.append(f"WHEN NOT coalesce(({condition}), false) THEN {_lit(reason)}")
 
-    duplicates = ""
-    if spec.unique:
-        key = ", ".join(f"{_q(k)} AS _key{i}" for i, k in enumerate(spec.unique))
-        same_key = " AND ".join(f"_t.{_q(k)} IS NOT DISTINCT FROM _d._key{i}" for i, k in enumerate(spec.unique))
-        reasons.append(
-            f"WHEN _d._first_line IS NOT NULL AND _t.{LINE_COLUMN} > _d._first_line "
-            f"THEN {_lit('duplicate key (' + ', '.join(spec.unique) + ') already on line ')} "
-            f"|| CAST(_d._first_line AS VARCHAR)"
-        )
-        duplicates = (f"LEFT JOIN (SELECT {key}, min({LINE_COLUMN}) AS _first_line FROM _typed GROUP BY ALL "
-                      f"HAVING count(*) > 1) AS _d ON {same_key}")
-    reason_sql = "CASE " + " ".join(reasons) + " END" if reasons else "NULL"
-    return f"""WITH _values AS (SELECT {LINE_COLUMN}, {values} FROM _raw_rows),
-        _typed AS (SELECT *, {typed} FROM _values)
-        SELECT _t.{LINE_COLUMN}, {", ".join("_t." + _q(c.name) for c in spec.columns)}, {reason_sql} AS _reason
-        FROM _typed AS _t {duplicates}"""
+    reason_sql = "CASE " + " ".join(reasons) + " END" if reasons else "CAST(NULL AS VARCHAR)"
+    checked = f"""WITH _values AS (SELECT {LINE_COLUMN}, {values} FROM _raw_rows),
+        _typed AS (SELECT *, {typed} FROM _values),
+        _checked_once AS MATERIALIZED (SELECT _t.{LINE_COLUMN}, {", ".join("_t." + _q(c.name) for c in spec.columns)},
+                                 {reason_sql} AS _reason FROM _typed AS _t)"""
+    if not spec.unique:
+        return f"{checked} SELECT * FROM _checked_once"
+    # the unique key among the rows that pass every other check: a repeat of a rejected row is kept
+    key = ", ".join(f"{_q(k)} AS _key{i}" for i, k in enumerate(spec.unique))
+    key_cols = ", ".join(_q(k) for k in spec.unique)
+    same_key = " AND ".join(f"_c.{_q(k)} IS NOT DISTINCT FROM _d._key{i}" for i, k in enumerate(spec.unique))
+    duplicate = (f"CASE WHEN _d._first_line IS NOT NULL AND _c.{LINE_COLUMN} > _d._first_line "
+                 f"THEN {_lit('duplicate key (' + ', '.join(spec.unique) + ') already on line ')} "
+                 f"|| CAST(_d._first_line AS VARCHAR) END")
+    return f"""{checked},
+        _d AS (SELECT {key}, min({LINE_COLUMN}) AS _first_line FROM _checked_once
+               WHERE _reason IS NULL AND hash({key_cols}) IN (  -- grouping one hash first is much cheaper
+                   SELECT hash({key_cols}) FROM _checked_once WHERE _reason IS NULL GROUP BY 1 HAVING count(*) > 1)
+               GROUP BY ALL HAVING count(*) > 1)
+        SELECT _c.{LINE_COLUMN}, {", ".join("_c." + _q(c.name) for c in spec.columns)},
+               coalesce(_c._reason, {duplicate}) AS _reason
+        FROM _checked_once AS _c LEFT JOIN _d ON {same_key}"""

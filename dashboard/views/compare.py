@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data, layout
-from dashboard.metrics import METRICS
+from dashboard.metrics import METRICS, is_missing
 
 st.title("Compare regions")
 directory = data.regions()
@@ -26,8 +26,8 @@ if len(chosen) < 2:
 metrics = data.region_metrics(chosen, period).set_index("nuts_code").reindex(chosen)
 rows = {METRICS[k].label: [METRICS[k].format(metrics.loc[c, METRICS[k].column]) for c in chosen] for k in METRICS}
 rows["S3 priorities applicable"] = [METRICS["hubs"].format(metrics.loc[c, "n_priorities"]) for c in chosen]
-rows["Population"] = [f"{metrics.loc[c, 'population']:,.0f}" if metrics.loc[c, "population"] == metrics.loc[c, "population"]
-                      else "no data" for c in chosen]
+rows["Population"] = ["no data" if is_missing(metrics.loc[c, "population"]) else f"{metrics.loc[c, 'population']:,.0f}"
+                      for c in chosen]
 side_by_side = pd.DataFrame(rows, index=[labels[c] for c in chosen]).T.reset_index(names="figure")
 st.subheader(f"Scores and funding · {period}")
 layout.table(side_by_side, f"compare_{'_'.join(chosen)}_{period}")

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data, layout
-from dashboard.metrics import METRICS
+from dashboard.metrics import METRICS, is_missing
 
 directory = data.regions()
 labels = {r.nuts_code: f"{r.name} ({r.nuts_code})" for r in directory.itertuples()}
@@ -31,7 +31,7 @@ else:
     cols = st.columns(6)
     for col, key in zip(cols, ["alignment", "coverage", "focus", "hubs", "edih", "uncovered"]):
         col.metric(METRICS[key].label, METRICS[key].format(row[METRICS[key].column]), help=METRICS[key].explanation)
-    if row.get("rank_in_eu") == row.get("rank_in_eu"):
+    if not is_missing(row.get("rank_in_eu")):
         st.caption(f"Rank {row['rank_in_country']:.0f} in its country and {row['rank_in_eu']:.0f} in the EU "
                    f"(alignment score, same NUTS level, {period}).")
 
@@ -100,7 +100,7 @@ with tabs[4]:
         st.info("No funding figures for this region.")
     else:
         row = metrics.iloc[0]
-        euro = lambda v: "no data" if v != v or v is None else f"€{v:,.0f}"  # noqa: E731
+        euro = lambda v: "no data" if is_missing(v) else f"€{v:,.0f}"  # noqa: E731
         cols = st.columns(4)
         cols[0].metric("ERDF 2014-2020 planned, R&I (TO01)", euro(row["erdf_to01_eur"]))
         cols[1].metric("ERDF 2014-2020 planned, ICT (TO02)", euro(row["erdf_to02_eur"]))
@@ -113,7 +113,7 @@ with tabs[4]:
             "programmes are not split by region. Horizon 2020 money is counted at the organisation's registered "
             "address, which favours capitals and headquarters regions"
             + (f"; for this region's country {share:.0%} of the contribution could be placed in a region."
-               if share == share and share is not None else ".")
+               if not is_missing(share) else ".")
             + " Payments are the Commission's regionalised estimates, converted to NUTS 2021.")
         layout.table(metrics[["nuts_code", "population", "erdf_to01_eur", "erdf_to02_eur", "erdf_rd_per_inh",
                               "erdf_payments_per_inh", "h2020_ec_eur", "h2020_nuts_share", "h2020_per_inh"]],

@@ -60,8 +60,8 @@ regions = data.map_regions(level)
 if country:
     regions = regions[regions.country_code == country]
 hubs = data.hub_points(country=country) if step.get("hubs") else None
-figure = build_map(data.map_geometry(level), regions, values, metric, hubs, height=700, selected=step.get("region"))
-figure.update_layout(font=dict(size=18), coloraxis_colorscale="Viridis")  # colour-blind safe, strong on a projector, no grey
+figure = build_map(data.map_geometry(level), regions, values, metric, hubs, height=700, selected=step.get("region"),
+                   colorscale="Viridis", font_size=18)  # colour-blind safe, strong on a projector, has no grey
 st.plotly_chart(figure, key=f"story_map_{step_no}", config=PLOTLY_CONFIG)
 
 ranked = values.dropna(subset=["value"]).sort_values("value", ascending=False)

@@ -300,5 +300,5 @@ def run(ctx: BuildContext) -> int:
     stats = con.execute("""
         SELECT count(*) FILTER (WHERE nuts2_code IS NOT NULL) / count(*) FROM hubs
         WHERE source = 'edih_2025' AND is_eu""").fetchall()[0][0]
-    ctx.log(f"    hubs: {stats:.1%} of the EU-27 EDIH catalogue rows placed at NUTS 2")
+    ctx.log(f"    hubs: {stats:.1%} of the EU-27 EDIH catalogue rows placed at NUTS 2 (before linked hubs)")
     return len(hubs)

@@ -83,5 +83,8 @@ def run(ctx: BuildContext) -> int:
                          OR (l.jrc_hub_id = b.hub_id AND l.edih_hub_id = q.hub_id)
         WHERE hubs.hub_id = b.hub_id""").fetchall()
     con.execute("DELETE FROM hubs_unplaced WHERE hub_id IN (SELECT hub_id FROM hubs WHERE nuts2_code IS NOT NULL)")
-    ctx.log(f"    hub_links: {len(links)} links; {adopted[0][0] if adopted else 0} unplaced hubs placed by their link")
+    n, placed = con.execute("""SELECT count(*), count(nuts2_code) FROM hubs
+                               WHERE source = 'edih_2025' AND is_eu""").fetchall()[0]
+    ctx.log(f"    hub_links: {len(links)} links; {adopted[0][0] if adopted else 0} unplaced hubs placed by their "
+            f"link; EU-27 EDIH catalogue rows placed at NUTS 2: {placed} of {n} ({placed / max(n, 1):.1%})")
     return len(links)

@@ -6,9 +6,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..coding import coder_for_build
+from ..coding import PriorityCoder, coder_for_build
 from ..context import BuildContext
 from ..errors import InputFileError
+
+
+def _warn_idle_overrides(ctx: BuildContext, coder, priorities: dict) -> None:
+    """An override that removes a domain the automatic coding no longer gives (or adds one it already gives) is
+    stale: say so in the build log, so data/taxonomy/priority_overrides.csv can be tidied."""
+    idle = []
+    for priority_id, overrides in sorted(coder.overrides.items()):
+        _, title, original, description, nace = priorities[priority_id]
+        automatic = {link.domain_code for link in
+                     PriorityCoder(coder.keywords, coder.index, coder.nace, {}, coder.facet_of).code(
+                         priority_id, title, original, description, nace)}
+        for ov in overrides:
+            if (ov.action == "remove") != (ov.domain_code in automatic):
+                idle.append(f"{priority_id} {ov.action} {ov.domain_code}")
+    if idle:
+        ctx.log(f"    priority_overrides.csv: {len(idle)} override(s) change nothing: {'; '.join(idle)}")
 
 
 def run(ctx: BuildContext) -> int:
@@ -23,6 +39,7 @@ def run(ctx: BuildContext) -> int:
     for priority_id, title, original, description, nace in priorities:
         for link in coder.code(priority_id, title, original, description, nace):
             rows.append((priority_id, link.domain_code, link.method, link.evidence, link.weight))
+    _warn_idle_overrides(ctx, coder, {p[0]: p for p in priorities})
     frame = pd.DataFrame(rows, columns=["priority_id", "domain_code", "method", "evidence", "weight"])
     con.register("_links", frame)
     con.execute("""CREATE OR REPLACE TABLE s3_priority_domains AS

@@ -56,10 +56,12 @@ def _infer(todo: list[tuple[str, str, list[str], bool]], coder: PriorityCoder) -
 
 
 def _cached_inference(todo: list, coder: PriorityCoder) -> list[list]:
-    """The keyword scan of ~800 hub descriptions takes about a second; its result depends only on the texts, the
-    taxonomy CSVs and the coding code, so it is cached under data/cache/ by their checksum."""
+    """The keyword scan of ~800 hub descriptions takes about a second; its result depends only on the texts and
+    facets to infer (`todo`), the keyword rules, the domains and the code, so it is cached under data/cache/ by
+    their checksum."""
     digest = hashlib.sha256(json.dumps(todo, ensure_ascii=False).encode())
-    for path in sorted(paths.TAXONOMY.glob("*.csv")) + [Path(coding.__file__), Path(__file__)]:
+    for path in [paths.TAXONOMY / "keyword_rules.csv", paths.TAXONOMY / "domains.csv", Path(coding.__file__),
+                 Path(__file__)]:
         digest.update(path.read_bytes())
     cache = paths.CACHE / f"hub-inference-{digest.hexdigest()[:24]}.json"
     if cache.exists():

@@ -9,19 +9,19 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
-from .. import paths
+from .. import method, paths
 from ..context import BuildContext
 from ..sql import require_tables
 
-LEVELS = (0, 1, 2)
+LEVELS = method.REGION_LEVELS  # the NUTS levels that get alignment rows
 CACHE_VERSION = "1"  # bump when the way adjacency is computed changes
 
 
 def _geometries(con) -> pd.DataFrame:
     return con.execute("""
         SELECT nuts_code, level, geometry_wkb FROM staging.stg_nuts_regions
-        WHERE nuts_version = '2021' AND level IN (0, 1, 2) AND geometry_wkb IS NOT NULL
-        ORDER BY level, nuts_code""").df()
+        WHERE nuts_version = '2021' AND list_contains(?, level) AND geometry_wkb IS NOT NULL
+        ORDER BY level, nuts_code""", [list(LEVELS)]).df()
 
 
 def _checksum(frame: pd.DataFrame) -> str:

@@ -1,12 +1,23 @@
 """hubs_deduplicated, hub_identity, hub_region_membership, hub_domain_levels, region_hub_distances: the hubs as the
 alignment counts them (one unit per organisation across the EDIH and JRC catalogues), their competences, regions and
-distances to every EU region (pipelines/sql/alignment_hubs.sql)."""
+distances to every EU region (pipelines/sql/alignment_hubs.sql). Competence rows the alignment cannot use (level
+outside 1-5, no domain) go to quarantine with the reason."""
 from __future__ import annotations
 
 from ..context import BuildContext
-from ..sql import run_mart_step
+from ..sql import require_tables, run_mart_step
+
+REQUIRES = ["hubs", "hub_links", "hub_competences", "regions", "region_adjacency"]
 
 
 def run(ctx: BuildContext) -> int:
-    return run_mart_step(ctx, "alignment_hubs", "hubs_deduplicated",
-                         requires=["hubs", "hub_links", "hub_competences", "regions", "region_adjacency"])
+    require_tables(ctx.con, "hubs_deduplicated", REQUIRES)
+    ctx.quarantine_query("marts", "hub_competences", "hub_competences", """
+        SELECT NULL AS line,
+               CASE WHEN domain_code IS NULL THEN 'hub competence without a domain_code: not used by the alignment'
+                    ELSE 'hub competence level ' || coalesce(level::VARCHAR, 'NULL')
+                         || ' is not in 1-5: not used by the alignment' END AS reason,
+               to_json(c)::VARCHAR AS record
+        FROM hub_competences c
+        WHERE domain_code IS NULL OR level IS NULL OR level NOT BETWEEN 1 AND 5""")
+    return run_mart_step(ctx, "alignment_hubs", "hubs_deduplicated", requires=REQUIRES)

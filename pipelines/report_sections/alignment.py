@@ -53,8 +53,17 @@ def ranked(con: duckdb.DuckDBPyConnection, best: bool, n: int = 5) -> list[tuple
         ORDER BY {order} LIMIT ?""", [PERIOD, n]).fetchall()
 
 
+NEEDED = ("region_alignment", "gaps", "unaligned_competences", "partner_suggestions", "policy_alignment",
+          "alignment_regions", "hub_region_membership", "hub_domain_levels")
+
+
 def section(con: duckdb.DuckDBPyConnection) -> str:
     lines = [f"## Alignment analytics ({method.METHOD_VERSION})", ""]
+    present = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    absent = [t for t in NEEDED if t not in present]
+    if absent:
+        return "\n".join(lines + [f"The alignment marts are not in this warehouse (missing: {', '.join(absent)})."]) + "\n"
     n2, with_edih, with_hub = hub_presence(con)
     lines += [
         f"- EU NUTS 2 regions: {n2}; with at least one EDIH (Digital Europe-funded): **{with_edih}** "

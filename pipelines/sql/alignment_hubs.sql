@@ -34,6 +34,7 @@ SELECT
          WHEN r3.label_lon IS NOT NULL THEN 'NUTS 3 label point'
          WHEN r2.label_lon IS NOT NULL THEN 'NUTS 2 label point' END AS point_source,
     coalesce(h.is_dep_funded, false) AS is_dep_funded,
+    h.website,
     (SELECT string_agg(i2.hub_id, '; ' ORDER BY i2.hub_id) FROM hub_identity i2
       WHERE i2.unit_hub_id = h.hub_id AND i2.hub_id <> h.hub_id) AS merged_hub_ids
 FROM hubs h
@@ -49,18 +50,19 @@ SELECT hub_id, 1, nuts1_code FROM hubs_deduplicated WHERE nuts1_code IS NOT NULL
 UNION ALL
 SELECT hub_id, 2, nuts2_code FROM hubs_deduplicated WHERE nuts2_code IS NOT NULL;
 
--- One competence level per hub unit and domain: the highest of its (merged) records.
+-- One competence level per hub unit and domain: the highest of its (merged) records (ties: source, label by name).
 CREATE OR REPLACE TABLE hub_domain_levels AS
 SELECT
     i.unit_hub_id AS hub_id,
     c.domain_code,
-    max(c.level) AS competence_level,
-    arg_max(c.source, c.level) AS source,
-    arg_max(c.source_label, c.level) AS source_label
+    c.level AS competence_level,
+    c.source,
+    c.source_label
 FROM hub_competences c
 JOIN hub_identity i ON i.hub_id = c.hub_id
 WHERE c.level BETWEEN 1 AND 5 AND c.domain_code IS NOT NULL
-GROUP BY i.unit_hub_id, c.domain_code;
+QUALIFY row_number() OVER (PARTITION BY i.unit_hub_id, c.domain_code
+                           ORDER BY c.level DESC, c.source, c.source_label) = 1;
 
 -- Great-circle (haversine) distance from every EU NUTS 0-2 region's label point to every hub point, with where the hub
 -- lies relative to the region: inside it, in a bordering region of the same level (region_adjacency), same country.

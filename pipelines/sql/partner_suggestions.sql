@@ -59,8 +59,11 @@ SELECT
         CASE WHEN p.neighbour AND p.cross_border THEN 'neighbouring region across the border'
              WHEN p.neighbour THEN 'neighbouring region' END,
         CASE WHEN p.dep_funded_edih THEN 'Digital Europe-funded EDIH' END) AS reasons,
+    ar.name AS region_name,
+    dm.label AS domain_label,
     h.name AS hub_name,
     h.hub_type,
+    h.website AS hub_website,
     h.country_code AS hub_country_code,
     h.nuts2_code AS hub_nuts2_code,
     p.competence_level,
@@ -72,6 +75,7 @@ SELECT
 FROM partner_suggestions_ranked p
 JOIN period_targets pt ON pt.nuts_code = p.nuts_code AND pt.level = p.level AND pt.domain_code = p.domain_code
 JOIN hubs_deduplicated h ON h.hub_id = p.hub_id
+JOIN alignment_regions ar ON ar.nuts_code = p.nuts_code AND ar.level = p.level AND ar.period = pt.period
 LEFT JOIN domains dm ON dm.domain_code = p.domain_code
 ORDER BY p.nuts_code, pt.period, p.domain_code, p.rank;
 

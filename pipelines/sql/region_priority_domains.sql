@@ -26,14 +26,14 @@ WITH coded AS (
                 ELSE 1.0 / count(*) OVER (PARTITION BY priority_id) END AS domain_share
     FROM coded
 ), applied AS (
-    SELECT a.nuts_code, a.level, a.period, a.priority_id,
-           arg_max(a.strategy_id, coalesce(w.weight, $relation_weight_default)) AS strategy_id,
-           arg_max(a.relation, coalesce(w.weight, $relation_weight_default)) AS relation,
-           max(coalesce(w.weight, $relation_weight_default)) AS relation_weight
+    SELECT a.nuts_code, a.level, a.period, a.priority_id, a.strategy_id, a.relation,
+           coalesce(w.weight, $relation_weight_default) AS relation_weight
     FROM applicable_priorities a
     JOIN alignment_regions ar ON ar.nuts_code = a.nuts_code AND ar.level = a.level AND ar.period = a.period
     LEFT JOIN method_relation_weights w ON w.relation = a.relation
-    GROUP BY a.nuts_code, a.level, a.period, a.priority_id
+    -- deterministic when a priority reaches a region twice: highest weight, then relation and strategy by name
+    QUALIFY row_number() OVER (PARTITION BY a.nuts_code, a.level, a.period, a.priority_id
+                               ORDER BY relation_weight DESC, a.relation, a.strategy_id) = 1
 )
 SELECT ap.nuts_code, ap.level, ap.period, ap.priority_id, ap.strategy_id, ap.relation, s.domain_code,
        s.domain_share, ap.relation_weight, ap.relation_weight * s.domain_share AS weight

@@ -51,19 +51,36 @@ def test_url_opens_country_level_view(open_page, wh):
 
 
 def test_domain_filter_colours_hub_counts_of_that_domain(open_page, wh):
-    domain = wh.execute("""SELECT domain_code FROM mart_map_filtered WHERE domain_code <> 'all' AND hub_type = 'all'
-                           GROUP BY 1 ORDER BY sum(n_hubs) DESC LIMIT 1""").fetchone()[0]
+    domain = wh.execute("""SELECT domain_code FROM mart_map_hub_counts WHERE domain_code <> 'all' AND hub_type = 'all'
+                           AND level = 2 GROUP BY 1 ORDER BY sum(n_hubs) DESC LIMIT 1""").fetchone()[0]
     at = open_page(metric="hubs", domain=domain)
     spec = plotly_specs(at)[0]
     coloured = {code: z for t in spec["data"] if t.get("coloraxis") for code, z in zip(t["locations"], array(t["z"]))}
-    expected = dict(wh.execute("""SELECT nuts_code, n_hubs FROM mart_map_filtered WHERE level = 2
-                                  AND period = '2021-2027' AND hub_type = 'all' AND domain_code = ?""",
-                               [domain]).fetchall())
-    assert coloured == {c: float(v) for c, v in expected.items()}
+    expected = dict(wh.execute("""SELECT nuts_code, n_hubs FROM mart_map_hub_counts WHERE level = 2
+                                  AND hub_type = 'all' AND domain_code = ?""", [domain]).fetchall())
+    assert {c: v for c, v in coloured.items() if v} == {c: float(v) for c, v in expected.items()}
     totals = dict(wh.execute("""SELECT nuts_code, n_hubs FROM mart_map_metrics WHERE level = 2
                                 AND period = '2021-2027'""").fetchall())
     assert all(coloured[c] <= totals[c] for c in coloured)
     assert sum(coloured.values()) < sum(totals.values())
+
+
+def test_unfiltered_hub_counts_agree_with_region_alignment(wh):
+    """The map's filter counts and the alignment marts count hubs the same way."""
+    differ = wh.execute("""SELECT m.nuts_code, m.n_hubs, h.n_hubs FROM mart_map_metrics m
+                           LEFT JOIN mart_map_hub_counts h ON h.nuts_code = m.nuts_code AND h.hub_type = 'all'
+                                AND h.domain_code = 'all'
+                           WHERE m.period = '2021-2027' AND m.n_hubs <> coalesce(h.n_hubs, 0)""").fetchall()
+    assert differ == []
+
+
+def test_hub_type_filter_counts_only_that_type(open_page, wh):
+    at = open_page(metric="hubs", hub_type="EDIH", level="0")
+    spec = plotly_specs(at)[0]
+    coloured = {code: z for t in spec["data"] if t.get("coloraxis") for code, z in zip(t["locations"], array(t["z"]))}
+    expected = dict(wh.execute("""SELECT nuts_code, n_edih FROM mart_map_metrics WHERE level = 0
+                                  AND period = '2021-2027'""").fetchall())
+    assert coloured == {c: float(v) for c, v in expected.items()}
 
 
 def test_hub_markers_follow_the_toggle(open_page):
@@ -73,3 +90,26 @@ def test_hub_markers_follow_the_toggle(open_page):
     markers = [t for t in plotly_specs(at)[0]["data"] if t["type"] == "scattergeo" and t.get("name") == "Hubs"]
     assert markers and len(array(markers[0]["lon"])) > 100
     assert at.query_params["hubs"] == "1"
+
+
+def test_map_spec_is_a_valid_plotly_figure(built_warehouse, monkeypatch):
+    """The map is built as a plain dict (PrebuiltFigure) to skip plotly.py's slow re-validation on every rerun;
+    here plotly.py validates it once, for every level, with hubs and with a country filter."""
+    import plotly.graph_objects as go
+
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(built_warehouse))
+    from dashboard import data
+    from dashboard.map_figure import build_map
+    from dashboard.metrics import METRICS
+
+    period = data.periods()[-1]
+    for level in (0, 1, 2):
+        for country in (None, "FR"):
+            regions = data.map_regions(level)
+            regions = regions[regions.country_code == country] if country else regions
+            figure = build_map(data.map_geometry(level), regions, data.map_values(level, period, "hubs", country=country),
+                               METRICS["hubs"], data.hub_points(country=country), selected="FR10" if level == 2 else None)
+            validated = go.Figure(figure.to_dict())
+            assert len(validated.data) == len(figure.to_dict()["data"])
+            if country == "FR":
+                assert {t.geo for t in validated.data if t.type == "choropleth"} > {"geo"}  # the overseas insets

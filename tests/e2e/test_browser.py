@@ -128,6 +128,7 @@ def test_every_page_works_offline(page, app_url, screenshots, name):
         page.wait_for_selector(MAP_PATHS, timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
-    page.wait_for_timeout(500)
+    page.set_viewport_size({"width": 1440, "height": 1800})  # Streamlit scrolls inside the page: show more of it
+    page.wait_for_timeout(800)
     page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
     assert_offline_clean(page)

@@ -299,3 +299,25 @@ def test_report_section_lists_best_and_worst_regions(world):
     assert best.index("AA11") < best.index("AA12") < best.index("BB11")
     assert worst.index("BB11") < worst.index("AA12") < worst.index("AA11")
     assert "| AA11 | West A | AA | 60.61 |" in best
+
+
+def test_report_section_says_so_when_the_marts_are_missing():
+    from pipelines.report_sections import alignment
+
+    con = duckdb.connect()
+    assert "The alignment marts are not in this warehouse (missing: region_alignment" in alignment.section(con)
+    con.close()
+
+
+def test_unusable_competences_are_quarantined_not_dropped(tmp_path):
+    bad = pd.concat([read_world("hub_competences"), pd.DataFrame([
+        {"hub_id": "edih:2", "domain_code": "AI", "level": 7, "source_label": "x", "source": "edih_tag", "evidence": None},
+        {"hub_id": "edih:2", "domain_code": None, "level": 3, "source_label": "y", "source": "edih_tag", "evidence": None},
+    ])])
+    con = build_world(tmp_path, {"hub_competences": bad})
+    reasons = [r[0] for r in rows(con, "SELECT reason FROM quarantine WHERE source_id = 'hub_competences' ORDER BY 1")]
+    assert reasons == ["hub competence level 7 is not in 1-5: not used by the alignment",
+                       "hub competence without a domain_code: not used by the alignment"]
+    # the scores are those of the clean world
+    assert rows(con, "SELECT alignment_score FROM region_alignment WHERE nuts_code = 'AA12' AND period = '2021-2027'") == [(55.56,)]
+    con.close()

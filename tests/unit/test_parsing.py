@@ -40,7 +40,6 @@ def test_every_edih_catalogue_cell_parses_and_matches_the_long_tag_file():
     """The catalogue's formatted cells and the long tag file are two views of the same tags: parsing every cell
     of the real catalogue gives exactly the rows of edih_tags_long.csv (duplicates included)."""
     from collections import Counter
-    from pathlib import Path
 
     from pipelines import manifest
     from pipelines.readers import read_delimited

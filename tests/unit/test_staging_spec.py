@@ -127,3 +127,13 @@ def test_large_files_give_the_same_staging_table_on_both_read_paths(tmp_path, mo
                                  nuts={"code": "mixed"})) == 4995
     assert rows(ctx, "SELECT list(line ORDER BY line) FROM quarantine") == [([1001, 2001, 3001, 4001, 5001],)]
     assert rows(ctx, "SELECT min(source_line), max(source_line) FROM staging.stg_big") == [(2, 5000)]
+
+
+def test_a_repeat_of_a_rejected_row_is_not_a_duplicate(tmp_path):
+    f = write(tmp_path, "code,n\nFRK2,x\nFRK2,2\nFRK2,3\n")
+    ctx = context_for(f)
+    spec = StagingSpec("stg_d", "t", "t.csv", [Col("code", "code"), Col("n", "n", "INTEGER")], unique=["code"])
+    assert load(ctx, spec) == 1
+    assert rows(ctx, "SELECT n, source_line FROM staging.stg_d") == [(2, 3)]
+    assert rows(ctx, "SELECT line, reason FROM quarantine ORDER BY line") == [
+        (2, "column 'n': cannot read x as INTEGER"), (4, "duplicate key (code) already on line 3")]

@@ -1,0 +1,213 @@
+"""Dashboard speed in headless Chromium, against a baseline measured in the same run.
+
+Figures (printed, not asserted):
+- first paint of the landing map (navigation start → every region path in the DOM), median of N fresh page loads,
+  against benchmarks/baseline_app.py (the same NUTS 2 choropleth with plain plotly.express from the raw GeoJSON);
+  target ≤ 1.15 × baseline;
+- after a filter change (metric picker): map repainted (new fills on screen) within 1 s, and the server rerun
+  (rerun request sent → the run's last message received, seen from the browser) within 150 ms;
+- map data sent per update (websocket bytes of that rerun) ≤ 250 KB for NUTS 2;
+- app process memory (RSS of the streamlit process) ≤ 500 MB.
+
+Run: `.venv/bin/python -m benchmarks.bench_dashboard` (uses ATLAS_WAREHOUSE or data/warehouse/atlas.duckdb).
+Both apps get the same treatment: every request leaving localhost is answered locally (Plotly's CDN topojson with an
+empty topology, anything else aborted), so no figure depends on the network.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+EMPTY_TOPOLOGY = '{"type":"Topology","objects":{},"arcs":[]}'
+PATHS = "path.choroplethlocation"
+LOADS = 5
+CHANGES = 4
+
+# Records every websocket frame the page sends and receives, with in-page timestamps and sizes.
+WS_PROBE = """
+(() => {
+  window.__ws = [];
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    const send = ws.send.bind(ws);
+    ws.send = (data) => { window.__ws.push({dir: 'out', t: performance.now(),
+                                            n: data.byteLength ?? data.size ?? data.length}); send(data); };
+    ws.addEventListener('message', (e) => window.__ws.push({dir: 'in', t: performance.now(),
+                                            n: e.data.byteLength ?? e.data.size ?? e.data.length}));
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    streamlit = Path(sys.executable).with_name("streamlit")
+    proc = subprocess.Popen([str(streamlit), "run", str(script), "--server.port", str(port), "--server.address",
+                             "127.0.0.1", "--server.headless", "true"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                return proc, f"http://localhost:{port}"
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"{script} did not start")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _local_only(route) -> None:
+    url = route.request.url
+    host = urlparse(url).hostname or ""
+    if host in ("localhost", "127.0.0.1"):
+        route.continue_()
+    elif url.endswith("world_110m.json"):
+        route.fulfill(status=200, content_type="application/json", body=EMPTY_TOPOLOGY)
+    else:
+        route.abort()
+
+
+def _first_paint_ms(browser, url: str, min_paths: int) -> float:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.route("**/*", _local_only)
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(f"n => document.querySelectorAll('{PATHS}').length >= n", arg=min_paths,
+                           polling="raf", timeout=60_000)
+    painted = page.evaluate("performance.now()")
+    context.close()
+    return painted
+
+
+def _fill_signature(page) -> str:
+    return page.evaluate(f"() => [...document.querySelectorAll('{PATHS}')].map(p => p.style.fill).join('|')")
+
+
+def _pick(page, label: str, option: str) -> None:
+    page.get_by_label(label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _filter_changes(browser, url: str) -> list[dict]:
+    """Switch the metric back and forth; per change: repaint time, rerun round trip, bytes received."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context.add_init_script(WS_PROBE)
+    page = context.new_page()
+    page.route("**/*", _local_only)
+    page.goto(url)
+    page.wait_for_selector(PATHS, timeout=60_000)
+    page.wait_for_timeout(1500)
+    results = []
+    for k, option in enumerate((["Hubs", "Alignment score"] * CHANGES)[:CHANGES]):
+        before = _fill_signature(page)
+        page.get_by_label("Colour regions by").first.click()
+        page.evaluate("window.__ws = []")
+        started = page.evaluate("performance.now()")
+        page.get_by_role("option", name=option, exact=True).click()
+        page.wait_for_function(f"""sig => [...document.querySelectorAll('{PATHS}')].map(p => p.style.fill)
+                                         .join('|') !== sig""", arg=before, polling="raf", timeout=10_000)
+        repainted = page.evaluate("performance.now()")
+        page.wait_for_timeout(800)  # let the run finish
+        frames = page.evaluate("window.__ws")
+        sent = [f for f in frames if f["dir"] == "out"]
+        received = [f for f in frames if f["dir"] == "in"]
+        rerun_ms = (received[-1]["t"] - sent[0]["t"]) if sent and received else float("nan")
+        results.append({"to": option, "repaint_ms": repainted - started, "rerun_ms": rerun_ms,
+                        "bytes": sum(f["n"] or 0 for f in received)})
+    context.close()
+    return results
+
+
+def _rss_mb(pid: int) -> float:
+    import psutil
+
+    proc = psutil.Process(pid)
+    return (proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))) / 2**20
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    warehouse = os.environ.get("ATLAS_WAREHOUSE") or str(ROOT / "data" / "warehouse" / "atlas.duckdb")
+    if not Path(warehouse).exists():
+        print(f"no warehouse at {warehouse}: run `make warehouse` first")
+        return 2
+    import duckdb
+
+    with duckdb.connect(warehouse, read_only=True) as con:
+        n_regions = con.execute("SELECT count(*) FROM mart_map_metrics WHERE level = 2 AND period = "
+                                "(SELECT max(period) FROM mart_map_metrics) AND alignment_score IS NOT NULL"
+                                ).fetchone()[0]
+    env = {**os.environ, "ATLAS_WAREHOUSE": warehouse}
+    baseline, baseline_url = _start(ROOT / "benchmarks" / "baseline_app.py", env)
+    app, app_url = _start(ROOT / "dashboard" / "app.py", env)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for url in (baseline_url, app_url):  # warm both servers (imports, caches) once
+                _first_paint_ms(browser, url, n_regions)
+            base_ms, app_ms = [], []
+            for _ in range(LOADS):  # interleaved, so both see the same machine load
+                base_ms.append(_first_paint_ms(browser, baseline_url, n_regions))
+                app_ms.append(_first_paint_ms(browser, app_url, n_regions))
+            changes = _filter_changes(browser, app_url)
+            browser.close()
+        memory = _rss_mb(app.pid)
+    finally:
+        _stop(app)
+        _stop(baseline)
+
+    base, ours = statistics.median(base_ms), statistics.median(app_ms)
+    repaint = max(c["repaint_ms"] for c in changes)
+    rerun = statistics.median(c["rerun_ms"] for c in changes)
+    update_kb = max(c["bytes"] for c in changes) / 1024
+    rows = [
+        ("first paint, landing map (median of %d)" % LOADS, f"{ours:.0f} ms", f"baseline {base:.0f} ms, "
+         f"ratio {ours / base:.2f}", ours <= 1.15 * base),
+        ("repaint after a filter change (worst of %d)" % CHANGES, f"{repaint:.0f} ms", "target ≤ 1000 ms",
+         repaint <= 1000),
+        ("server rerun after a filter change (median)", f"{rerun:.0f} ms", "target ≤ 150 ms", rerun <= 150),
+        ("map data per update, NUTS 2 (largest)", f"{update_kb:.0f} KB", "target ≤ 250 KB", update_kb <= 250),
+        ("app process memory (RSS)", f"{memory:.0f} MB", "target ≤ 500 MB", memory <= 500),
+    ]
+    print(f"\nDashboard benchmark — {n_regions} NUTS 2 regions with a value, warehouse {warehouse}")
+    for name, value, against, ok in rows:
+        print(f"  {'OK  ' if ok else 'MISS'} {name:<48} {value:>9}   ({against})")
+    print("  first paints (ms): app " + ", ".join(f"{v:.0f}" for v in app_ms)
+          + " | baseline " + ", ".join(f"{v:.0f}" for v in base_ms))
+    print("  filter changes: " + "; ".join(f"→{c['to']}: repaint {c['repaint_ms']:.0f} ms, rerun "
+                                          f"{c['rerun_ms']:.0f} ms, {c['bytes'] / 1024:.0f} KB" for c in changes))
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
