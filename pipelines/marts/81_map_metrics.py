@@ -2,7 +2,7 @@
 
 - mart_map_metrics: one row per EU region (NUTS 0-2) × period with its name and the nine map metrics, taken from
   region_alignment (plus per-inhabitant funding and the count of uncovered priorities from gaps).
-- mart_map_hub_counts: hubs per region × hub type × domain ('all' = no filter), sparse (no zero rows), counted as
+- mart_map_hub_counts: hubs per EU region × hub type × domain ('all' = no filter), sparse (no zero rows), counted as
   the alignment counts them (hubs_deduplicated, hub_region_membership, hub_domain_levels).
 - mart_map_domain_status: per region × period × priority domain, the domain's coverage as a number (100 covered,
   50 weak, 0 uncovered) and the priorities whose domain is uncovered.
@@ -49,6 +49,7 @@ CREATE OR REPLACE TABLE mart_map_hub_counts AS
 WITH member AS (
     SELECT m.nuts_code, CAST(m.level AS TINYINT) AS level, h.hub_id, h.hub_type
     FROM hub_region_membership m JOIN hubs_deduplicated h USING (hub_id)
+    JOIN regions r ON r.nuts_code = m.nuts_code AND r.is_eu
     WHERE m.level BETWEEN 0 AND 2
 ),
 with_domains AS (
