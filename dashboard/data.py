@@ -200,11 +200,13 @@ def priority_domains(priority_ids: list[str]) -> pd.DataFrame:
                  (priority_ids,))
 
 
-def region_hubs(nuts_code: str, level: int) -> pd.DataFrame:
-    return query("""SELECT hub_id, name, title, hub_type, nuts2_code, placement_method, placement_confidence, website
+def region_hubs(nuts_code: str) -> pd.DataFrame:
+    """The hubs the alignment counts in a region (hub_region_membership), as on the map."""
+    return query("""SELECT hub_id, name, title, hub_type, nuts2_code, placement_method, placement_confidence, website,
+                           merged_hub_ids
                     FROM mart_region_hubs
-                    WHERE CASE ? WHEN 0 THEN country_code WHEN 1 THEN nuts1_code ELSE nuts2_code END = ?
-                    ORDER BY hub_type, name""", (level, nuts_code))
+                    WHERE hub_id IN (SELECT hub_id FROM hub_region_membership WHERE nuts_code = ?)
+                    ORDER BY hub_type, name""", (nuts_code,))
 
 
 def hub_competences(hub_ids: list[str]) -> pd.DataFrame:
@@ -213,37 +215,33 @@ def hub_competences(hub_ids: list[str]) -> pd.DataFrame:
 
 
 def region_gaps(nuts_code: str, period: str) -> pd.DataFrame:
-    return query("""SELECT g.priority_id, p.title AS priority, g.domain_code, d.label AS domain, g.status,
-                           g.local_hubs, g.best_local_level, g.nearest_hub_id, h.name AS nearest_hub,
-                           g.nearest_hub_distance_km
-                    FROM gaps g LEFT JOIN mart_region_priorities p
-                         ON p.nuts_code = g.nuts_code AND p.period = g.period AND p.priority_id = g.priority_id
-                    LEFT JOIN domains d ON d.domain_code = g.domain_code
-                    LEFT JOIN mart_region_hubs h ON h.hub_id = g.nearest_hub_id
-                    WHERE g.nuts_code = ? AND g.period = ?
-                    ORDER BY CASE g.status WHEN 'uncovered' THEN 0 WHEN 'weak' THEN 1 ELSE 2 END, p.title, d.label""",
-                 (nuts_code, period))
+    return query("""SELECT priority_id, priority_title AS priority, relation, domain_code, domain_label AS domain,
+                           status, local_hubs, best_local_level, nearest_hub_id, nearest_hub_name AS nearest_hub,
+                           nearest_hub_distance_km
+                    FROM gaps WHERE nuts_code = ? AND period = ?
+                    ORDER BY CASE status WHEN 'uncovered' THEN 0 WHEN 'weak' THEN 1 ELSE 2 END, priority_title,
+                             domain_label""", (nuts_code, period))
 
 
 def partner_suggestions(nuts_code: str, period: str) -> pd.DataFrame:
-    return query("""SELECT d.label AS domain, s.rank, h.name AS hub, h.hub_type, h.country_code, h.nuts2_code,
-                           s.score, s.reasons, s.domain_code, s.hub_id
-                    FROM partner_suggestions s LEFT JOIN domains d USING (domain_code)
-                    LEFT JOIN mart_region_hubs h USING (hub_id)
-                    WHERE s.nuts_code = ? AND s.period = ? ORDER BY d.label, s.rank""", (nuts_code, period))
+    return query("""SELECT domain_label AS domain, rank, hub_name AS hub, hub_type, hub_country_code AS country,
+                           hub_nuts2_code AS nuts2_code, round(distance_km) AS distance_km, round(score, 3) AS score,
+                           reasons, domain_code, hub_id
+                    FROM partner_suggestions WHERE nuts_code = ? AND period = ? ORDER BY domain_label, rank""",
+                 (nuts_code, period))
 
 
 def policy_alignment(nuts_code: str, period: str) -> pd.DataFrame:
-    return query("""SELECT p.relation, d.label AS domain, d.facet, p.domain_code FROM policy_alignment p
+    return query("""SELECT p.relation, p.domain_label AS domain, d.facet, p.domain_code FROM policy_alignment p
                     LEFT JOIN domains d USING (domain_code)
-                    WHERE p.nuts_code = ? AND p.period = ? ORDER BY p.relation, d.label""", (nuts_code, period))
+                    WHERE p.nuts_code = ? AND p.period = ? ORDER BY p.relation, p.domain_label""", (nuts_code, period))
 
 
 def unaligned_competences(nuts_code: str, period: str) -> pd.DataFrame:
-    return query("""SELECT h.name AS hub, d.label AS domain, u.level_of_competence, u.hub_id, u.domain_code
-                    FROM unaligned_competences u LEFT JOIN domains d USING (domain_code)
-                    LEFT JOIN mart_region_hubs h USING (hub_id)
-                    WHERE u.nuts_code = ? AND u.period = ? ORDER BY hub, domain""", (nuts_code, period))
+    return query("""SELECT hub_name AS hub, hub_type, domain_label AS domain, domain_facet AS facet,
+                           level_of_competence, competence_source, hub_id, domain_code
+                    FROM unaligned_competences WHERE nuts_code = ? AND period = ? ORDER BY hub, domain""",
+                 (nuts_code, period))
 
 
 # --- gap tables and exports ------------------------------------------------------------------------------------

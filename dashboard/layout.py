@@ -54,6 +54,20 @@ def _to_url(key: str, value) -> None:
         st.query_params[key] = str(value)
 
 
+def url_value(key: str, options: Sequence, default, cast: Callable = str):
+    """The current value of a URL-bound widget before the widget is drawn (from the session, else the URL)."""
+    options = list(options)
+    _init_from_url(key, options, default, cast)
+    return st.session_state[key]
+
+
+def url_flag(key: str, default: bool = False) -> bool:
+    """The current value of a URL-bound toggle before the toggle is drawn."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(key, "1" if default else "0") == "1"
+    return bool(st.session_state[key])
+
+
 def url_selectbox(label: str, options: Sequence, key: str, default=None, cast: Callable = str,
                   format_func: Callable = str, container=None, **kwargs):
     options = list(options)

@@ -18,8 +18,10 @@ COLOR_SCALE = "YlGnBu"  # starts at pale yellow, never grey
 NO_DATA_COLOR = "#a6a6a6"
 CONTEXT_COLOR = "#ececec"
 BORDER_COLOR = "#ffffff"
-TERRITORY_NAMES = {"ES70": "Canarias", "PT20": "Açores", "PT30": "Madeira", "FRY1": "Guadeloupe",
-                   "FRY2": "Martinique", "FRY3": "Guyane", "FRY4": "La Réunion", "FRY5": "Mayotte"}
+# Outermost territories shown together in one inset (each extra inset is one more Plotly geo subplot to draw)
+INSET_GROUPS = {"ES70": "Canarias, Madeira, Açores", "PT20": "Canarias, Madeira, Açores",
+                "PT30": "Canarias, Madeira, Açores", "FRY1": "Guadeloupe, Martinique", "FRY2": "Guadeloupe, Martinique",
+                "FRY3": "Guyane", "FRY4": "La Réunion", "FRY5": "Mayotte"}
 MAIN_DOMAIN_X = (0.0, 0.82)
 PROJECTION = dict(type="azimuthal equal area", rotation=dict(lon=10, lat=52))  # as ETRS89-LAEA (EPSG:3035)
 # Plotly.js fetches a world topojson for every geo subplot with a choropleth, even with every base layer hidden;
@@ -151,33 +153,42 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
     bounds = [geometry["bounds"][c] for c in drawn.nuts_code if c in main] or list(geometry["bounds"].values())
     layout: dict = {"geo": _geo(MAIN_DOMAIN_X, (0.0, 1.0), _union_bounds(bounds), pad=0.02)}
     annotations = []
-    insets = [i for i in geometry["insets"] if i["nuts_code"][:2] in countries]
+    groups: dict[str, list[dict]] = {}
+    for inset in geometry["insets"]:
+        if inset["nuts_code"][:2] in countries:
+            groups.setdefault(INSET_GROUPS.get(inset["territory"], inset["territory"]), []).append(inset)
     value_of = dict(zip(with_data.nuts_code, with_data.value))
     hover_of = dict(zip(with_data.nuts_code, _hover_rows(with_data, metric)))
     name_of = dict(zip(drawn.nuts_code, drawn.name))
-    rows = max(1, math.ceil(len(insets) / 2))
-    for k, inset in enumerate(insets, start=2):
+    rows = max(1, math.ceil(len(groups) / 2))
+    common = dict(hovertemplate=HOVER, meta=metric.label, showlegend=False,
+                  marker={"line": {"color": BORDER_COLOR, "width": 0.5}})
+    for k, (title, insets) in enumerate(groups.items(), start=2):
         col, row = (k - 2) % 2, (k - 2) // 2
         x0 = 0.835 + col * 0.085
         y1 = 1.0 - row * (1.0 / rows)
         y0 = y1 - (1.0 / rows) + 0.045
         geo_id = f"geo{k}"
-        layout[geo_id] = _geo((x0, x0 + 0.08), (y0, y1 - 0.005), inset["bounds"], pad=0.08, frame=True)
-        code, value = inset["nuts_code"], value_of.get(inset["nuts_code"])
-        feature = _feature_collection({code: inset["geometry"]}, [code])
-        common = dict(hovertemplate=HOVER, meta=metric.label, showlegend=False,
-                      marker={"line": {"color": BORDER_COLOR, "width": 0.5}})
-        if is_missing(value):
-            traces.append(_choropleth(geo_id, feature, [code], [0], colorscale=_flat(NO_DATA_COLOR),
-                                      showscale=False,
-                                      customdata=[[code, name_of.get(code, code), "no data", _reason(reason_of.get(code))]],
-                                      **common))
-        else:
-            traces.append(_choropleth(geo_id, feature, [code], [round(float(value), 3)], coloraxis="coloraxis",
-                                      customdata=[hover_of[code]],
-                                      **common))
-        annotations.append(dict(text=TERRITORY_NAMES.get(inset["territory"], inset["territory"]), x=x0 + 0.04,
-                                y=y0 - 0.005, xref="paper", yref="paper", showarrow=False, yanchor="top",
+        layout[geo_id] = _geo((x0, x0 + 0.08), (y0, y1 - 0.005), _union_bounds(i["bounds"] for i in insets),
+                              pad=0.08, frame=True)
+        # one feature per (region, territory); a region's value colours each of its territories
+        features = {f"{i['nuts_code']}|{i['territory']}": i for i in insets}
+        geojson = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": fid, "geometry": i["geometry"]} for fid, i in features.items()]}
+        coloured = [f for f, i in features.items() if not is_missing(value_of.get(i["nuts_code"]))]
+        grey = [f for f in features if f not in coloured]
+        if coloured:
+            traces.append(_choropleth(geo_id, geojson, coloured,
+                                      [round(float(value_of[features[f]["nuts_code"]]), 3) for f in coloured],
+                                      coloraxis="coloraxis", customdata=[hover_of[features[f]["nuts_code"]]
+                                                                         for f in coloured], **common))
+        if grey:
+            traces.append(_choropleth(geo_id, geojson, grey, [0] * len(grey), colorscale=_flat(NO_DATA_COLOR),
+                                      showscale=False, customdata=[
+                                          [c, name_of.get(c, c), "no data", _reason(reason_of.get(c))]
+                                          for c in (features[f]["nuts_code"] for f in grey)], **common))
+        annotations.append(dict(text=title, x=x0 + 0.04, y=y0 - 0.005, xref="paper", yref="paper",
+                                showarrow=False, yanchor="top",
                                 font=dict(size=10 if font_size is None else font_size - 4, color="#333333")))
     annotations.append(dict(text=ATTRIBUTION, x=0, y=0, xref="paper", yref="paper", showarrow=False,
                             xanchor="left", yanchor="bottom", font=dict(size=10, color="#555555")))

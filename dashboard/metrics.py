@@ -23,6 +23,11 @@ class Metric:
     by_hub_type: bool = False  # the hub-type filter changes it
     by_domain: bool = False  # the domain filter changes it
     filtered_sql: str | None = None  # its value under a filter: SQL over m (metrics), h (hub counts), s (status)
+    short: str = ""  # a label for narrow places (metric tiles)
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
 
     def format(self, value) -> str:
         if is_missing(value):
@@ -34,11 +39,11 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
     Metric("alignment", "Alignment score", "alignment_score", "", ".0f",
            "0-100: how well the hubs' competences match the region's S3 priorities (harmonic mean of coverage and "
            "focus)."),
-    Metric("coverage", "Coverage of priority domains", "coverage_pct", " %", ".0f",
+    Metric("coverage", "Coverage of priority domains", "coverage_pct", " %", ".0f", short="Coverage", explanation=
            "Share of the region's priority domains with at least one local hub competent in them. With a domain "
            "filter: 100 covered, 50 weakly covered, 0 uncovered; no colour where the domain is no priority.",
            by_domain=True, filtered_sql="s.coverage_pct"),
-    Metric("focus", "Focus of hub competences", "focus_pct", " %", ".0f",
+    Metric("focus", "Focus of hub competences", "focus_pct", " %", ".0f", short="Focus", explanation=
            "Share of the region's hub competences that fall in its priority domains."),
     Metric("hubs", "Hubs", "n_hubs", "", ".0f",
            "Digital innovation hubs placed in the region (EDIHs, Seals of Excellence, DIHs).",
@@ -55,7 +60,7 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
     Metric("h2020", "Horizon 2020 per inhabitant", "h2020_per_inh", " €", ",.0f",
            "Horizon 2020 EC contribution to organisations registered in the region, per inhabitant (only the "
            "share that could be placed in a region)."),
-    Metric("uncovered", "Uncovered priorities", "n_uncovered_priorities", "", ".0f",
+    Metric("uncovered", "Uncovered priorities", "n_uncovered_priorities", "", ".0f", short="Uncovered", explanation=
            "Applicable priorities none of whose domains has a competent hub in the region. With a domain filter: "
            "priorities whose domain is uncovered.", by_domain=True,
            filtered_sql="CASE WHEN m.n_priorities > 0 THEN coalesce(s.n_uncovered_priorities, 0) END"),

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import paths
+from . import method, paths
 from .errors import PipelineError
 
 FORMATS = ("xlsx", "csv", "parquet")
@@ -101,6 +101,17 @@ def readme_frame(con: duckdb.DuckDBPyConnection, country: str | None, tables: di
         ("warehouse_built_at", str(built_at)),
         ("exported_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
         ("methodology", "docs/methodology.md in the S3 Hub Atlas repository (every formula, threshold and weight)"),
+        ("method:coverage", f"weighted share of a region's S3 priority domains with a hub in the region at competence "
+                            f"level >= {method.COVERED_LEVEL} ('covered'; levels {method.WEAK_LEVEL}-"
+                            f"{method.COVERED_LEVEL - 1} 'weak'; none 'uncovered')"),
+        ("method:focus", "share of the region's hub competence levels that fall in its priority domains"),
+        ("method:alignment_score", "100 x harmonic mean of coverage and focus; empty when the region has no coded "
+                                   "priority in the period (no_score_reason says why)"),
+        ("method:partner_score", f"{method.PARTNER_POINTS_PER_LEVEL:g} x competence level + "
+                                 f"{method.PARTNER_PROXIMITY_POINTS:g} / (1 + km / {method.PARTNER_DISTANCE_HALF_KM:g})"
+                                 f" + {method.PARTNER_SAME_COUNTRY_POINTS:g} same country + "
+                                 f"{method.PARTNER_NEIGHBOUR_POINTS:g} bordering region + "
+                                 f"{method.PARTNER_DEP_FUNDED_POINTS:g} Digital Europe-funded EDIH (max 100)"),
     ]
     rows += [(f"table:{name}", f"{len(frame):,} rows — {TABLE_MEANING[name]}") for name, frame in tables.items()]
     for source_id, title, snapshot, licence, publisher in con.execute(

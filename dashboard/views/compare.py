@@ -28,6 +28,9 @@ rows = {METRICS[k].label: [METRICS[k].format(metrics.loc[c, METRICS[k].column]) 
 rows["S3 priorities applicable"] = [METRICS["hubs"].format(metrics.loc[c, "n_priorities"]) for c in chosen]
 rows["Population"] = ["no data" if is_missing(metrics.loc[c, "population"]) else f"{metrics.loc[c, 'population']:,.0f}"
                       for c in chosen]
+if metrics.no_score_reason.notna().any():
+    rows["Why no score"] = ["" if is_missing(metrics.loc[c, "no_score_reason"]) else metrics.loc[c, "no_score_reason"]
+                            for c in chosen]
 side_by_side = pd.DataFrame(rows, index=[labels[c] for c in chosen]).T.reset_index(names="figure")
 st.subheader(f"Scores and funding · {period}")
 layout.table(side_by_side, f"compare_{'_'.join(chosen)}_{period}")
@@ -47,7 +50,10 @@ for code in chosen:
     best = gaps.groupby("domain")["status"].agg(
         lambda s: "covered" if (s == "covered").any() else "weak" if (s == "weak").any() else "uncovered")
     status_rows.append(best.rename(labels[code]))
-domains_table = pd.concat(status_rows, axis=1).fillna("not a priority") if status_rows else pd.DataFrame()
+domains_table = pd.concat(status_rows, axis=1).fillna("not a priority")
+for code, column in zip(chosen, status_rows):
+    if column.empty:  # no applicable priority at all: say so rather than 'not a priority' everywhere
+        domains_table[labels[code]] = "no S3 priorities in the data"
 st.caption("For each domain any applicable priority is coded to: covered, weakly covered or uncovered by the "
            "region's own hubs.")
 layout.table(domains_table.reset_index(names="domain"), f"compare_domains_{'_'.join(chosen)}_{period}")

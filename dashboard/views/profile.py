@@ -30,7 +30,7 @@ else:
     row = metrics.iloc[0]
     cols = st.columns(6)
     for col, key in zip(cols, ["alignment", "coverage", "focus", "hubs", "edih", "uncovered"]):
-        col.metric(METRICS[key].label, METRICS[key].format(row[METRICS[key].column]), help=METRICS[key].explanation)
+        col.metric(METRICS[key].short_label, METRICS[key].format(row[METRICS[key].column]), help=METRICS[key].explanation)
     if not is_missing(row.get("rank_in_eu")):
         st.caption(f"Rank {row['rank_in_country']:.0f} in its country and {row['rank_in_eu']:.0f} in the EU "
                    f"(alignment score, same NUTS level, {period}).")
@@ -51,7 +51,7 @@ with tabs[0]:
     with st.expander(f"How the priorities were coded into domains ({len(coded)} links, with evidence)"):
         layout.table(coded, f"priority_domains_{region_code}_{period}")
 
-hubs = data.region_hubs(region_code, level)
+hubs = data.region_hubs(region_code)
 competences = data.hub_competences(hubs.hub_id.tolist())
 with tabs[1]:
     st.markdown(f"**{len(hubs)} hubs** placed in {region['name']}, with the competences they declare (EDIH "

@@ -4,7 +4,8 @@
 - mart_region_priorities: the S3 priorities that apply to a region (relation national / own / parent / child …)
   with their strategy, source link and confidence, and their coded domains as one readable line.
 - mart_priority_domains: each priority's coded domains with label, facet, coding method and evidence.
-- mart_region_hubs: every hub with the NUTS 0/1/2 codes it counts in and its placement.
+- mart_region_hubs: every hub as the alignment counts it (hubs_deduplicated: a JRC hub linked to an EDIH-catalogue
+  row is that row, listed in merged_hub_ids), with its NUTS codes and placement.
 - mart_hub_competences: each hub's competences with the domain label and facet.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from ..context import BuildContext
 
 INPUTS = ["regions", "applicable_priorities", "s3_priorities", "s3_priority_domains", "domains", "hubs",
-          "hub_competences"]
+          "hubs_deduplicated", "hub_competences"]
 
 VIEWS = {
     "mart_region_directory": """
@@ -31,9 +32,10 @@ VIEWS = {
                 WHERE pd.priority_id = p.priority_id) AS domains
         FROM applicable_priorities a JOIN s3_priorities p USING (priority_id)""",
     "mart_region_hubs": """
-        SELECT hub_id, source, name, title, hub_type, country_code, nuts1_code, nuts2_code, nuts3_code, lon, lat,
-               placement_method, placement_confidence, website, is_dep_funded
-        FROM hubs""",
+        SELECT d.hub_id, d.source, d.name, h.title, d.hub_type, d.country_code, d.nuts1_code, d.nuts2_code,
+               d.nuts3_code, d.lon, d.lat, h.placement_method, h.placement_confidence, d.website, d.is_dep_funded,
+               d.merged_hub_ids
+        FROM hubs_deduplicated d LEFT JOIN hubs h USING (hub_id)""",
     "mart_hub_competences": """
         SELECT c.hub_id, c.domain_code, d.label AS domain_label, d.facet, c.level, c.source, c.source_label,
                c.evidence

@@ -7,7 +7,7 @@ from .conftest import all_text, array, plotly_specs
 def _drawn_regions(spec: dict) -> set[str]:
     """Regions painted with a value or as 'no data' (the coloured and grey traces of the main map and insets)."""
     return {code for trace in spec["data"] if trace["type"] == "choropleth" and trace.get("hovertemplate")
-            for code in trace["locations"]}
+            for code in (c.split("|")[0] for c in trace["locations"])}
 
 
 def test_landing_map_draws_every_eu_nuts2_region(open_page, wh):
@@ -25,7 +25,8 @@ def test_landing_map_draws_every_eu_nuts2_region(open_page, wh):
 def test_coloured_values_match_the_mart(open_page, wh):
     at = open_page()
     spec = plotly_specs(at)[0]
-    coloured = {code: z for t in spec["data"] if t.get("coloraxis") for code, z in zip(t["locations"], array(t["z"]))}
+    coloured = {code.split("|")[0]: z for t in spec["data"] if t.get("coloraxis")
+                for code, z in zip(t["locations"], array(t["z"]))}
     expected = dict(wh.execute("""SELECT nuts_code, alignment_score FROM mart_map_metrics
                                   WHERE level = 2 AND period = '2021-2027' AND alignment_score IS NOT NULL""").fetchall())
     assert coloured.keys() == expected.keys()
@@ -55,7 +56,8 @@ def test_domain_filter_colours_hub_counts_of_that_domain(open_page, wh):
                            AND level = 2 GROUP BY 1 ORDER BY sum(n_hubs) DESC LIMIT 1""").fetchone()[0]
     at = open_page(metric="hubs", domain=domain)
     spec = plotly_specs(at)[0]
-    coloured = {code: z for t in spec["data"] if t.get("coloraxis") for code, z in zip(t["locations"], array(t["z"]))}
+    coloured = {code.split("|")[0]: z for t in spec["data"] if t.get("coloraxis")
+                for code, z in zip(t["locations"], array(t["z"]))}
     expected = dict(wh.execute("""SELECT nuts_code, n_hubs FROM mart_map_hub_counts WHERE level = 2
                                   AND hub_type = 'all' AND domain_code = ?""", [domain]).fetchall())
     assert {c: v for c, v in coloured.items() if v} == {c: float(v) for c, v in expected.items()}
@@ -77,7 +79,8 @@ def test_unfiltered_hub_counts_agree_with_region_alignment(wh):
 def test_hub_type_filter_counts_only_that_type(open_page, wh):
     at = open_page(metric="hubs", hub_type="EDIH", level="0")
     spec = plotly_specs(at)[0]
-    coloured = {code: z for t in spec["data"] if t.get("coloraxis") for code, z in zip(t["locations"], array(t["z"]))}
+    coloured = {code.split("|")[0]: z for t in spec["data"] if t.get("coloraxis")
+                for code, z in zip(t["locations"], array(t["z"]))}
     expected = dict(wh.execute("""SELECT nuts_code, n_edih FROM mart_map_metrics WHERE level = 0
                                   AND period = '2021-2027'""").fetchall())
     assert coloured == {c: float(v) for c, v in expected.items()}

@@ -40,7 +40,8 @@ def test_map_paints_one_path_per_region(page, app_url, wh, screenshots):
                              WHERE (level = 2) OR (level = 0 AND view = 'context')""").fetchone()[0]
     assert page.locator(MAP_PATHS).count() == expected
     located = page.evaluate(f"""() => [...document.querySelectorAll('{MAP_PATHS}')]
-                                     .map(p => p.__data__ && p.__data__.loc).filter(Boolean)""")
+                                     .map(p => p.__data__ && p.__data__.loc).filter(Boolean)
+                                     .map(loc => loc.split('|')[0])""")
     eu_nuts2 = {r[0] for r in wh.execute("SELECT nuts_code FROM mart_region_directory WHERE level = 2").fetchall()}
     assert eu_nuts2 <= set(located)
     assert page.get_by_text("© EuroGeographics for the administrative boundaries").count() >= 1
