@@ -112,7 +112,7 @@ def _first_paint_ms(browser, url: str, min_paths: int) -> float:
 
 
 def _fill_signature(page) -> str:
-    return page.evaluate(f"() => [...document.querySelectorAll('{PATHS}')].map(p => p.style.fill).join('|')")
+    return page.evaluate(f"() => [...document.querySelectorAll('{PATHS}')].map(p => p.getAttribute('fill') || p.style.fill).join('|')")
 
 
 def _pick(page, label: str, option: str) -> None:
@@ -136,7 +136,7 @@ def _filter_changes(browser, url: str) -> list[dict]:
         page.evaluate("window.__ws = []")
         started = page.evaluate("performance.now()")
         page.get_by_role("option", name=option, exact=True).click()
-        page.wait_for_function(f"""sig => [...document.querySelectorAll('{PATHS}')].map(p => p.style.fill)
+        page.wait_for_function(f"""sig => [...document.querySelectorAll('{PATHS}')].map(p => p.getAttribute('fill') || p.style.fill)
                                          .join('|') !== sig""", arg=before, polling="raf", timeout=10_000)
         repainted = page.evaluate("performance.now()")
         page.wait_for_timeout(800)  # let the run finish
