@@ -37,6 +37,11 @@ def _version() -> tuple[str, float]:
     return str(path), path.stat().st_mtime
 
 
+def version() -> tuple[str, float]:
+    """(path, modification time) of the warehouse: part of every cache key, so a rebuild refreshes everything."""
+    return _version()
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path, read_only=True)
@@ -73,7 +78,7 @@ def build_info() -> dict:
 
 
 def source_catalogue() -> pd.DataFrame:
-    return query("SELECT source_id, title, publisher, snapshot, licence, nuts_version, upstream_url "
+    return query("SELECT source_id, snapshot, licence, title, publisher, nuts_version, upstream_url "
                  "FROM source_catalogue ORDER BY source_id")
 
 
@@ -147,7 +152,8 @@ def map_regions(level: int) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=16)  # shared, never copied: callers must not modify it
 def _geometry(path: str, mtime: float, level: int) -> dict:
-    frame = _query(path, mtime, """SELECT nuts_code, view, inset_code, geojson, lon_min, lat_min, lon_max, lat_max
+    frame = _query(path, mtime, """SELECT nuts_code, view, inset_code, inset_name, geojson, lon_min, lat_min, lon_max,
+               lat_max
         FROM mart_map_geometry WHERE level = ? OR (level = 0 AND view <> 'inset')
         ORDER BY view, nuts_code, inset_code""", (level,))
     out: dict = {"main": {}, "context": {}, "countries": {}, "insets": [], "bounds": {}}
@@ -158,8 +164,8 @@ def _geometry(path: str, mtime: float, level: int) -> dict:
         if row.view == "main" and len(row.nuts_code) != 2 + level:
             continue
         if row.view == "inset":
-            out["insets"].append({"territory": row.inset_code, "nuts_code": row.nuts_code, "geometry": geometry,
-                                  "bounds": (row.lon_min, row.lat_min, row.lon_max, row.lat_max)})
+            out["insets"].append({"territory": row.inset_code, "name": row.inset_name, "nuts_code": row.nuts_code,
+                                  "geometry": geometry, "box": (row.lon_min, row.lat_min, row.lon_max, row.lat_max)})
         else:
             out[row.view][row.nuts_code] = geometry
             out["bounds"][row.nuts_code] = (row.lon_min, row.lat_min, row.lon_max, row.lat_max)
@@ -168,7 +174,7 @@ def _geometry(path: str, mtime: float, level: int) -> dict:
 
 def map_geometry(level: int) -> dict:
     """{'main': {code: geometry} of the level, 'context': non-EU countries, 'countries': EU countries,
-    'insets': [{territory, nuts_code, geometry, bounds}], 'bounds': {code: bbox}}"""
+    'insets': [{territory, name, nuts_code, geometry (already moved into its box), box}], 'bounds': {code: bbox}}"""
     path, mtime = _version()
     return _geometry(path, mtime, level)
 

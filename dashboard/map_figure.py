@@ -5,24 +5,21 @@ its world topojson from a CDN: the app works offline."""
 from __future__ import annotations
 
 import functools
-import math
 
 import pandas as pd
 import plotly.colors
 import plotly.graph_objects as go
+import streamlit as st
 
+from . import data
 from .layout import ATTRIBUTION
-from .metrics import Metric, is_missing
+from .metrics import METRICS, Metric, is_missing
 
 COLOR_SCALE = "YlGnBu"  # starts at pale yellow, never grey
 NO_DATA_COLOR = "#a6a6a6"
 CONTEXT_COLOR = "#ececec"
 BORDER_COLOR = "#ffffff"
-# Outermost territories shown together in one inset (each extra inset is one more Plotly geo subplot to draw)
-INSET_GROUPS = {"ES70": "Canarias, Madeira, Açores", "PT20": "Canarias, Madeira, Açores",
-                "PT30": "Canarias, Madeira, Açores", "FRY1": "Guadeloupe, Martinique", "FRY2": "Guadeloupe, Martinique",
-                "FRY3": "Guyane", "FRY4": "La Réunion", "FRY5": "Mayotte"}
-MAIN_DOMAIN_X = (0.0, 0.82)
+MAIN_DOMAIN_X = (0.0, 1.0)
 PROJECTION = dict(type="azimuthal equal area", rotation=dict(lon=10, lat=52))  # as ETRS89-LAEA (EPSG:3035)
 # Plotly.js fetches a world topojson for every geo subplot with a choropleth, even with every base layer hidden;
 # point it at an empty topology served by the app itself (dashboard/static) instead of cdn.plot.ly.
@@ -36,14 +33,12 @@ def _feature_collection(geometries: dict[str, dict], codes) -> dict:
             "features": [{"type": "Feature", "id": c, "geometry": geometries[c]} for c in codes]}
 
 
-def _geo(domain_x, domain_y, bounds, pad=0.04, frame=False) -> dict:
+def _geo(domain_x, domain_y, bounds, pad=0.04) -> dict:
     lon_min, lat_min, lon_max, lat_max = bounds
     dx, dy = (lon_max - lon_min) * pad + 0.05, (lat_max - lat_min) * pad + 0.05
-    projection = PROJECTION if not frame else dict(  # an inset is centred on its own territory
-        type=PROJECTION["type"], rotation=dict(lon=(lon_min + lon_max) / 2, lat=(lat_min + lat_max) / 2))
-    return dict(visible=False, projection=projection, domain=dict(x=list(domain_x), y=list(domain_y)),
+    return dict(visible=False, projection=PROJECTION, domain=dict(x=list(domain_x), y=list(domain_y)),
                 lonaxis=dict(range=[lon_min - dx, lon_max + dx]), lataxis=dict(range=[lat_min - dy, lat_max + dy]),
-                showframe=frame, framecolor="#999999", framewidth=1, bgcolor="rgba(0,0,0,0)")
+                showframe=False, bgcolor="rgba(0,0,0,0)")
 
 
 def _union_bounds(boxes) -> tuple[float, float, float, float]:
@@ -103,16 +98,21 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
     """geometry: data.map_geometry(level); regions: the EU regions to draw (nuts_code, name, country_code);
     values: data.map_values(...) — regions missing there or with a NULL value are drawn as 'no data'."""
     main = geometry["main"]
-    inset_codes = {i["nuts_code"] for i in geometry["insets"]}
-    drawn = regions[regions.nuts_code.isin(main.keys() | inset_codes)]
+    insets = [i for i in geometry["insets"] if i["nuts_code"] in set(regions.nuts_code)]
+    # every drawn shape: main parts by region code, inset parts as "<region>|<territory>"
+    shapes = dict(main)
+    shapes.update({f"{i['nuts_code']}|{i['territory']}": i["geometry"] for i in insets})
+    shape_region = {sid: sid.split("|")[0] for sid in shapes}
+    drawn = regions[regions.nuts_code.isin(set(shape_region.values()))]
     keep = [c for c in ("nuts_code", "value", "alignment_score", "n_hubs", "n_priorities", "no_score_reason")
             if c in values.columns]
     merged = drawn.merge(values[keep], on="nuts_code", how="left")
+    value_of = {c: v for c, v in zip(merged.nuts_code, merged.value) if not is_missing(v)}
     reason_of = dict(zip(merged.nuts_code, merged.no_score_reason)) if "no_score_reason" in merged else {}
-    with_data = merged[merged.value.notna()]
-    without = merged[merged.value.isna()]
-    on_main = merged.nuts_code.isin(main.keys())
-    main_with, main_without = with_data[on_main[with_data.index]], without[on_main[without.index]]
+    name_of = dict(zip(merged.nuts_code, merged.name))
+    hover_of = dict(zip(merged.nuts_code[merged.value.notna()], _hover_rows(merged[merged.value.notna()], metric)))
+    coloured = [sid for sid, code in shape_region.items() if code in value_of]
+    grey = [sid for sid, code in shape_region.items() if code in name_of and code not in value_of]
     countries = set(drawn.country_code)
     traces: list[dict] = []
 
@@ -123,23 +123,35 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
     traces.append(_choropleth("geo", _feature_collection(context_geoms, context_codes), context_codes,
                               [0] * len(context_codes), colorscale=_flat(CONTEXT_COLOR), showscale=False,
                               hoverinfo="skip", name="Outside the EU"))
-    if len(main_without):
-        codes = main_without.nuts_code.tolist()
-        traces.append(_choropleth("geo", _feature_collection(main, codes), codes, [0] * len(codes),
+    if grey:
+        traces.append(_choropleth("geo", _feature_collection(shapes, grey), grey, [0] * len(grey),
                                   colorscale=_flat(NO_DATA_COLOR), showscale=False, hovertemplate=HOVER,
                                   meta=metric.label, name="No data",
-                                  customdata=[[c, n, "no data", _reason(reason_of.get(c))]
-                                              for c, n in zip(codes, main_without.name)]))
-    if len(main_with):
-        codes = main_with.nuts_code.tolist()
-        traces.append(_choropleth("geo", _feature_collection(main, codes), codes,
-                                  [round(float(v), 3) for v in main_with.value], coloraxis="coloraxis",
-                                  customdata=_hover_rows(main_with, metric), hovertemplate=HOVER,
-                                  meta=metric.label, name=metric.label))
-    if selected and selected in main:
-        traces.append(_choropleth("geo", _feature_collection(main, [selected]), [selected], [0],
-                                  colorscale=_flat("rgba(0,0,0,0)"), showscale=False, hoverinfo="skip",
-                                  marker={"line": {"color": "#d62728", "width": 2.5}}, name="Selected"))
+                                  customdata=[[shape_region[s], name_of[shape_region[s]], "no data",
+                                               _reason(reason_of.get(shape_region[s]))] for s in grey]))
+    if coloured:
+        traces.append(_choropleth("geo", _feature_collection(shapes, coloured), coloured,
+                                  [round(float(value_of[shape_region[s]]), 3) for s in coloured],
+                                  coloraxis="coloraxis", customdata=[hover_of[shape_region[s]] for s in coloured],
+                                  hovertemplate=HOVER, meta=metric.label, name=metric.label))
+    if selected:
+        outline = [sid for sid, code in shape_region.items() if code == selected]
+        if outline:
+            traces.append(_choropleth("geo", _feature_collection(shapes, outline), outline, [0] * len(outline),
+                                      colorscale=_flat("rgba(0,0,0,0)"), showscale=False, hoverinfo="skip",
+                                      marker={"line": {"color": "#d62728", "width": 2.5}}, name="Selected"))
+    if insets:  # the inset frames and their names
+        boxes = {i["territory"]: (i["box"], i["name"]) for i in insets}
+        lon, lat = [], []
+        for (x0, y0, x1, y1), _ in boxes.values():
+            lon += [x0, x1, x1, x0, x0, None]
+            lat += [y0, y0, y1, y1, y0, None]
+        traces.append({"type": "scattergeo", "geo": "geo", "mode": "lines", "lon": lon, "lat": lat,
+                       "line": {"color": "#8c8c8c", "width": 1}, "hoverinfo": "skip", "showlegend": False})
+        traces.append({"type": "scattergeo", "geo": "geo", "mode": "text", "hoverinfo": "skip", "showlegend": False,
+                       "lon": [(b[0] + b[2]) / 2 for b, _ in boxes.values()], "lat": [b[1] - 0.45 for b, _ in boxes.values()],
+                       "text": [name for _, name in boxes.values()],
+                       "textfont": {"size": 9 if font_size is None else font_size - 6, "color": "#333333"}})
     if hubs is not None and len(hubs):
         traces.append({"type": "scattergeo", "geo": "geo", "mode": "markers", "name": "Hubs",
                        "lon": hubs.lon.round(3).tolist(), "lat": hubs.lat.round(3).tolist(),
@@ -150,54 +162,17 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
                    "name": "No data", "showlegend": True, "hoverinfo": "skip",
                    "marker": {"size": 14, "symbol": "square", "color": NO_DATA_COLOR}})
 
-    bounds = [geometry["bounds"][c] for c in drawn.nuts_code if c in main] or list(geometry["bounds"].values())
-    layout: dict = {"geo": _geo(MAIN_DOMAIN_X, (0.0, 1.0), _union_bounds(bounds), pad=0.02)}
-    annotations = []
-    groups: dict[str, list[dict]] = {}
-    for inset in geometry["insets"]:
-        if inset["nuts_code"][:2] in countries:
-            groups.setdefault(INSET_GROUPS.get(inset["territory"], inset["territory"]), []).append(inset)
-    value_of = dict(zip(with_data.nuts_code, with_data.value))
-    hover_of = dict(zip(with_data.nuts_code, _hover_rows(with_data, metric)))
-    name_of = dict(zip(drawn.nuts_code, drawn.name))
-    rows = max(1, math.ceil(len(groups) / 2))
-    common = dict(hovertemplate=HOVER, meta=metric.label, showlegend=False,
-                  marker={"line": {"color": BORDER_COLOR, "width": 0.5}})
-    for k, (title, insets) in enumerate(groups.items(), start=2):
-        col, row = (k - 2) % 2, (k - 2) // 2
-        x0 = 0.835 + col * 0.085
-        y1 = 1.0 - row * (1.0 / rows)
-        y0 = y1 - (1.0 / rows) + 0.045
-        geo_id = f"geo{k}"
-        layout[geo_id] = _geo((x0, x0 + 0.08), (y0, y1 - 0.005), _union_bounds(i["bounds"] for i in insets),
-                              pad=0.08, frame=True)
-        # one feature per (region, territory); a region's value colours each of its territories
-        features = {f"{i['nuts_code']}|{i['territory']}": i for i in insets}
-        geojson = {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "id": fid, "geometry": i["geometry"]} for fid, i in features.items()]}
-        coloured = [f for f, i in features.items() if not is_missing(value_of.get(i["nuts_code"]))]
-        grey = [f for f in features if f not in coloured]
-        if coloured:
-            traces.append(_choropleth(geo_id, geojson, coloured,
-                                      [round(float(value_of[features[f]["nuts_code"]]), 3) for f in coloured],
-                                      coloraxis="coloraxis", customdata=[hover_of[features[f]["nuts_code"]]
-                                                                         for f in coloured], **common))
-        if grey:
-            traces.append(_choropleth(geo_id, geojson, grey, [0] * len(grey), colorscale=_flat(NO_DATA_COLOR),
-                                      showscale=False, customdata=[
-                                          [c, name_of.get(c, c), "no data", _reason(reason_of.get(c))]
-                                          for c in (features[f]["nuts_code"] for f in grey)], **common))
-        annotations.append(dict(text=title, x=x0 + 0.04, y=y0 - 0.005, xref="paper", yref="paper",
-                                showarrow=False, yanchor="top",
-                                font=dict(size=10 if font_size is None else font_size - 4, color="#333333")))
-    annotations.append(dict(text=ATTRIBUTION, x=0, y=0, xref="paper", yref="paper", showarrow=False,
-                            xanchor="left", yanchor="bottom", font=dict(size=10, color="#555555")))
+    bounds = [geometry["bounds"][c] for c in drawn.nuts_code if c in main] + [i["box"] for i in insets]
+    view = _union_bounds(bounds or list(geometry["bounds"].values()))
+    annotations = [dict(text=ATTRIBUTION, x=0, y=0, xref="paper", yref="paper", showarrow=False, xanchor="left",
+                        yanchor="bottom", font=dict(size=10, color="#555555"))]
     unit = metric.unit.strip()
-    layout.update(
+    layout = dict(
+        geo=_geo(MAIN_DOMAIN_X, (0.0, 1.0), view, pad=0.02),
         height=height, margin=dict(l=0, r=0, t=10, b=0), annotations=annotations,
         coloraxis=dict(colorscale=colorscale_list(colorscale), colorbar=dict(
             title=dict(text=f"{metric.label}{' (' + unit + ')' if unit else ''}", side="right"), orientation="v",
-            x=MAIN_DOMAIN_X[1] - 0.05, xanchor="right", y=0.55, len=0.55, thickness=14)),
+            x=0.98, xanchor="right", y=0.55, len=0.6, thickness=14)),
         legend=dict(x=0.01, y=0.99, bgcolor="rgba(255,255,255,0.8)", itemclick=False, itemdoubleclick=False),
         clickmode="event+select", dragmode=False, uirevision="map", paper_bgcolor="rgba(0,0,0,0)",
     )
@@ -210,3 +185,24 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
 def colorscale_list(name: str) -> list:
     """A named Plotly colour scale as explicit [position, colour] pairs (what plotly.py would send)."""
     return [list(pair) for pair in plotly.colors.get_colorscale(name)]
+
+
+def europe_map(level: int, period: str, metric_key: str, hub_type: str = "all", domain: str = "all",
+               country: str | None = None, show_hubs: bool = False, height: int = 620, selected: str | None = None,
+               colorscale: str = COLOR_SCALE, font_size: int | None = None) -> PrebuiltFigure:
+    """The map of one selection, built once per selection and warehouse and then shared (read-only): the landing
+    view, the same for every new visitor, costs no figure building at all."""
+    return _cached_map(data.version(), level, period, metric_key, hub_type, domain, country, show_hubs, height,
+                       selected, colorscale, font_size)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _cached_map(version, level, period, metric_key, hub_type, domain, country, show_hubs, height, selected,
+                colorscale, font_size) -> PrebuiltFigure:
+    regions = data.map_regions(level)
+    if country:
+        regions = regions[regions.country_code == country]
+    values = data.map_values(level, period, metric_key, hub_type, domain, country)
+    hubs = data.hub_points(hub_type, domain, country) if show_hubs else None
+    return build_map(data.map_geometry(level), regions, values, METRICS[metric_key], hubs, height=height,
+                     selected=selected, colorscale=colorscale, font_size=font_size)

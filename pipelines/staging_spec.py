@@ -5,6 +5,7 @@ validation rejects rows (with the reason) into the `quarantine` table instead of
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from .context import BuildContext
@@ -14,6 +15,8 @@ NUTS_VERSIONS = ("2010", "2013", "2016", "2021", "2024")  # 2010/2016: codes doc
 # Statistical aggregates that sources put where a region code belongs (EU28, EU27_2020, EA20, EFTA, EEA…): not NUTS.
 AGGREGATE_CODE_PATTERN = r"^(EU|EA|EFTA|EEA)([0-9_].*)?$"
 EXTRA_REGIO_PATTERN = r"^[A-Z]{2}Z{1,3}$"  # ATZ, ATZZ, ATZZZ: Extra-Regio, in the classification but not on the map
+MAX_LISTED_UNKNOWN_CODES = 256  # above this many distinct unknown NUTS codes in a column, the check joins instead
+ORDER_KEEPING_OPERATORS = {"PROJECTION", "FILTER", "SEQ_SCAN", "TABLE_SCAN"}  # plans without joins, sorts, windows
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,13 @@ def load(ctx: BuildContext, spec: StagingSpec) -> int:
         )
     raw_types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
                                  "WHERE table_name = '_raw_rows' AND database_name = 'temp'").fetchall())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {_checked_sql(spec, raw_types)}")
+    checked_sql = _checked_sql(spec, raw_types, _unknown_nuts_codes(con, spec, raw_types))
+    # Without joins (and sorts) in its plan, _checked keeps the row order of _raw_rows — line order — and the
+    # staging table needs no ORDER BY (a join's output order is not the input's: DuckDB's hash join buffers chunks)
+    in_line_order = _plan_keeps_row_order(con, checked_sql)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {checked_sql}")
+    if spec.unique:
+        _mark_duplicate_keys(con, spec)
     quarantined = 0
     if con.execute("SELECT count(*) FROM _checked WHERE _reason IS NOT NULL").fetchall()[0][0]:
         raw_cols = ", ".join(f"{_lit(c.source)}: r.{_q(c.source)}" for c in spec.columns)
@@ -75,7 +84,7 @@ def load(ctx: BuildContext, spec: StagingSpec) -> int:
     keep = ", ".join(_q(c.name) for c in spec.columns)
     con.execute(
         f"CREATE OR REPLACE TABLE staging.{spec.table} AS SELECT {keep}, {LINE_COLUMN} AS source_line "
-        f"FROM _checked WHERE _reason IS NULL ORDER BY {LINE_COLUMN}"
+        f"FROM _checked WHERE _reason IS NULL" + ("" if in_line_order else f" ORDER BY {LINE_COLUMN}")
     )
     con.execute("DROP TABLE _raw_rows; DROP TABLE _checked")
     kept = con.execute(f"SELECT count(*) FROM staging.{spec.table}").fetchall()[0][0]
@@ -84,24 +93,57 @@ def load(ctx: BuildContext, spec: StagingSpec) -> int:
     return kept
 
 
-def _checked_sql(spec: StagingSpec, raw_types: dict[str, str] | None = None) -> str:
-    """One query over _raw_rows: every staging column typed, and `_reason` (NULL when the row is kept).
-    Raw columns are text (delimited files), or typed (Parquet): typed ones are only cast, never trimmed."""
+def _value_sql(spec: StagingSpec, c: Col, raw_types: dict[str, str]) -> str:
+    """The raw value of column c as the staging column's input: trimmed, NULL when empty or a null marker."""
+    if raw_types.get(c.source, "VARCHAR") != "VARCHAR":
+        return f"CAST({_q(c.source)} AS VARCHAR)" if c.type == "VARCHAR" else _q(c.source)
+    if not spec.null_markers:
+        return f"nullif(trim({_q(c.source)}), '')"
     markers = ", ".join(_lit(m) for m in ("",) + tuple(spec.null_markers))
+    return f"CASE WHEN trim({_q(c.source)}) IN ({markers}) THEN NULL ELSE trim({_q(c.source)}) END"
+
+
+def _unknown_nuts_codes(con, spec: StagingSpec, raw_types: dict[str, str]) -> dict[str, list[str]]:
+    """Per NUTS-checked text column: the distinct values of _raw_rows that are no code of the declared version(s),
+    so that the row check is a list lookup instead of a join. Columns with too many are left out (joined)."""
+    by_name = {c.name: c for c in spec.columns}
+    unknown = {}
+    for name, version in spec.nuts.items():
+        if by_name[name].type != "VARCHAR":
+            continue
+        versions = NUTS_VERSIONS if version == "mixed" else (version,)
+        codes = [r[0] for r in con.execute(
+            f"SELECT v FROM (SELECT {_value_sql(spec, by_name[name], raw_types)} AS v "
+            f"FROM (SELECT DISTINCT {_q(by_name[name].source)} FROM _raw_rows)) "
+            f"WHERE v IS NOT NULL AND v NOT IN (SELECT nuts_code FROM staging.stg_nuts_codes "
+            f"WHERE list_contains(?, nuts_version)) ORDER BY v", [list(versions)]).fetchall()]
+        if len(codes) <= MAX_LISTED_UNKNOWN_CODES:
+            unknown[name] = codes
+    return unknown
+
+
+def _plan_keeps_row_order(con, sql: str) -> bool:
+    """True when the physical plan of `sql` only scans, filters and projects (so DuckDB keeps the input order)."""
+    def names(node) -> list[str]:
+        return [node.get("name", "")] + [n for child in node.get("children", []) for n in names(child)]
+    plan = json.loads(con.execute(f"EXPLAIN (FORMAT json) {sql}").fetchall()[0][1])
+    return all(name in ORDER_KEEPING_OPERATORS for node in plan for name in names(node))
+
+
+def _checked_sql(spec: StagingSpec, raw_types: dict[str, str] | None = None,
+                 unknown_nuts: dict[str, list[str]] | None = None) -> str:
+    """One query over _raw_rows: every staging column typed, and `_reason` (NULL when the row is kept).
+    Raw columns are text (delimited files), or typed (Parquet): typed ones are only cast, never trimmed.
+    `unknown_nuts`: for NUTS-checked columns, the values known not to be codes (_unknown_nuts_codes); other
+    NUTS-checked columns are looked up in staging.stg_nuts_codes row by row."""
     by_name = {c.name: c for c in spec.columns}
     raw_types = raw_types or {}
+    unknown_nuts = unknown_nuts or {}
 
     def val(c: Col) -> str:  # the trimmed raw value; NULL when empty or a null marker
         return _q("__val__" + c.name)
 
-    def value(c: Col) -> str:
-        if raw_types.get(c.source, "VARCHAR") != "VARCHAR":
-            return f"CAST({_q(c.source)} AS VARCHAR)" if c.type == "VARCHAR" else _q(c.source)
-        if not spec.null_markers:
-            return f"nullif(trim({_q(c.source)}), '')"
-        return f"CASE WHEN trim({_q(c.source)}) IN ({markers}) THEN NULL ELSE trim({_q(c.source)}) END"
-
-    values = ", ".join(f"{value(c)} AS {val(c)}" for c in spec.columns)
+    values = ", ".join(f"{_value_sql(spec, c, raw_types)} AS {val(c)}" for c in spec.columns)
     typed = ", ".join(
         (f"TRY_CAST({val(c)} AS {c.type})" if c.type != "VARCHAR" else val(c)) + f" AS {_q(c.name)}"
         for c in spec.columns
@@ -120,7 +162,8 @@ def _checked_sql(spec: StagingSpec, raw_types: dict[str, str] | None = None) -> 
             )
     for name, allowed in spec.allowed.items():
         listed = ", ".join(_lit(v) for v in allowed)
-        reasons.append(f"WHEN {_q(name)} IS NOT NULL AND CAST({_q(name)} AS VARCHAR) NOT IN ({listed}) "
+        reasons.append(f"WHEN {_q(name)} IS NOT NULL "  # a list lookup: DuckDB makes a long IN list a join
+                       f"AND NOT list_contains([{listed}], CAST({_q(name)} AS VARCHAR)) "
                        f"THEN {_lit(f'column {by_name[name].source!r}: value ')} || CAST({_q(name)} AS VARCHAR) || "
                        f"{_lit(' is not one of ' + ', '.join(allowed))}")
     for name, version in spec.nuts.items():
@@ -130,9 +173,14 @@ def _checked_sql(spec: StagingSpec, raw_types: dict[str, str] | None = None) -> 
         code = _q(name)
         unknown = (f" is not a NUTS {version} code" if version != "mixed"
                    else " is not a code of any NUTS version known (stg_nuts_codes)")
+        if name in unknown_nuts and not unknown_nuts[name]:
+            continue  # every value is a known code
+        is_unknown = (f"list_contains([{', '.join(_lit(v) for v in unknown_nuts[name])}], {code})"
+                      if name in unknown_nuts else
+                      f"{code} IS NOT NULL AND {code} NOT IN (SELECT nuts_code FROM staging.stg_nuts_codes "
+                      f"WHERE nuts_version IN ({listed}))")
         reasons.append(
-            f"WHEN {code} IS NOT NULL AND {code} NOT IN (SELECT nuts_code FROM staging.stg_nuts_codes "
-            f"WHERE nuts_version IN ({listed})) THEN {_lit(f'column {source!r}: ')} || {code} || CASE "
+            f"WHEN {is_unknown} THEN {_lit(f'column {source!r}: ')} || {code} || CASE "
             f"WHEN regexp_matches({code}, {_lit(AGGREGATE_CODE_PATTERN)}) "
             f"THEN {_lit(' is a statistical aggregate (EU, euro area, EFTA…), not a NUTS region')} "
             f"WHEN regexp_matches({code}, {_lit(EXTRA_REGIO_PATTERN)}) "
@@ -143,24 +191,26 @@ def _checked_sql(spec: StagingSpec, raw_types: dict[str, str] | None = None) -> 
         reasons.append(f"WHEN NOT coalesce(({condition}), false) THEN {_lit(reason)}")
 
     reason_sql = "CASE " + " ".join(reasons) + " END" if reasons else "CAST(NULL AS VARCHAR)"
-    checked = f"""WITH _values AS (SELECT {LINE_COLUMN}, {values} FROM _raw_rows),
-        _typed AS (SELECT *, {typed} FROM _values),
-        _checked_once AS MATERIALIZED (SELECT _t.{LINE_COLUMN}, {", ".join("_t." + _q(c.name) for c in spec.columns)},
-                                 {reason_sql} AS _reason FROM _typed AS _t)"""
-    if not spec.unique:
-        return f"{checked} SELECT * FROM _checked_once"
-    # the unique key among the rows that pass every other check: a repeat of a rejected row is kept
-    key = ", ".join(f"{_q(k)} AS _key{i}" for i, k in enumerate(spec.unique))
+    # one pass over _raw_rows; unique keys are checked afterwards, on the result (_mark_duplicate_keys)
+    return f"""WITH _values AS (SELECT {LINE_COLUMN}, {values} FROM _raw_rows),
+        _typed AS (SELECT *, {typed} FROM _values)
+        SELECT _t.{LINE_COLUMN}, {", ".join("_t." + _q(c.name) for c in spec.columns)}, {reason_sql} AS _reason
+        FROM _typed AS _t"""
+
+
+def _mark_duplicate_keys(con, spec: StagingSpec) -> None:
+    """The unique key among the rows that pass every other check (a repeat of a rejected row is kept): every later
+    repeat of a key gets the reason "duplicate key (...) already on line N", N the first line with that key.
+    Counting the repeated keys first is a single aggregate; the update runs only when there are some."""
     key_cols = ", ".join(_q(k) for k in spec.unique)
-    same_key = " AND ".join(f"_c.{_q(k)} IS NOT DISTINCT FROM _d._key{i}" for i, k in enumerate(spec.unique))
-    duplicate = (f"CASE WHEN _d._first_line IS NOT NULL AND _c.{LINE_COLUMN} > _d._first_line "
-                 f"THEN {_lit('duplicate key (' + ', '.join(spec.unique) + ') already on line ')} "
-                 f"|| CAST(_d._first_line AS VARCHAR) END")
-    return f"""{checked},
-        _d AS (SELECT {key}, min({LINE_COLUMN}) AS _first_line FROM _checked_once
-               WHERE _reason IS NULL AND hash({key_cols}) IN (  -- grouping one hash first is much cheaper
-                   SELECT hash({key_cols}) FROM _checked_once WHERE _reason IS NULL GROUP BY 1 HAVING count(*) > 1)
-               GROUP BY ALL HAVING count(*) > 1)
-        SELECT _c.{LINE_COLUMN}, {", ".join("_c." + _q(c.name) for c in spec.columns)},
-               coalesce(_c._reason, {duplicate}) AS _reason
-        FROM _checked_once AS _c LEFT JOIN _d ON {same_key}"""
+    if not con.execute(f"SELECT count(*) FROM (SELECT 1 FROM _checked WHERE _reason IS NULL "
+                       f"GROUP BY {key_cols} HAVING count(*) > 1)").fetchall()[0][0]:
+        return
+    key = ", ".join(f"{_q(k)} AS _key{i}" for i, k in enumerate(spec.unique))
+    same_key = " AND ".join(f"_checked.{_q(k)} IS NOT DISTINCT FROM _d._key{i}" for i, k in enumerate(spec.unique))
+    con.execute(f"""UPDATE _checked
+        SET _reason = {_lit('duplicate key (' + ', '.join(spec.unique) + ') already on line ')}
+                      || CAST(_d._first_line AS VARCHAR)
+        FROM (SELECT {key}, min({LINE_COLUMN}) AS _first_line FROM _checked WHERE _reason IS NULL
+              GROUP BY ALL HAVING count(*) > 1) AS _d
+        WHERE _checked._reason IS NULL AND {same_key} AND _checked.{LINE_COLUMN} > _d._first_line""")

@@ -26,7 +26,9 @@ with tabs[0]:
     st.markdown("Every source is a dated snapshot kept unchanged in the repository, checked by its checksum "
                 "before each build.")
     layout.table(data.source_catalogue(), "sources",
-                 column_config={"upstream_url": st.column_config.LinkColumn("upstream")})
+                 column_config={"upstream_url": st.column_config.LinkColumn("upstream"),
+                                "licence": st.column_config.TextColumn("licence", width="large"),
+                                "title": st.column_config.TextColumn("title", width="large")})
 with tabs[1]:
     st.markdown("Rows read from each source, kept, and set aside in quarantine (with the reason) because they "
                 "could not be used — nothing is dropped silently.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, layout
-from dashboard.map_figure import PLOTLY_CONFIG, build_map
+from dashboard.map_figure import PLOTLY_CONFIG, europe_map
 from dashboard.metrics import DEFAULT_METRIC, LEVELS, METRICS
 
 st.title("S3 Hub Atlas")
@@ -27,12 +27,7 @@ show_hubs = layout.url_flag("hubs")
 
 metric = METRICS[metric_key]
 country_filter = None if country == "all" else country
-values = data.map_values(level, period, metric_key, hub_type, domain, country_filter)
-regions = data.map_regions(level)
-if country_filter:
-    regions = regions[regions.country_code == country_filter]
-hubs = data.hub_points(hub_type, domain, country_filter) if show_hubs else None
-figure = build_map(data.map_geometry(level), regions, values, metric, hubs)
+figure = europe_map(level, period, metric_key, hub_type, domain, country_filter, show_hubs)
 event = st.plotly_chart(figure, key="map", on_select="rerun", selection_mode="points", config=PLOTLY_CONFIG,
                         width="stretch")
 
@@ -70,6 +65,7 @@ if ignored:
                  f"{' and coverage' if 'domain' in ignored else ''}" + (" and to the dots." if show_hubs else "."))
 st.markdown("\n\n".join(notes))
 
+values = data.map_values(level, period, metric_key, hub_type, domain, country_filter)
 shown = values.assign(value=values.value.round(2))[["nuts_code", "name", "value", "alignment_score", "n_hubs",
                                                     "n_priorities"]]
 shown = shown.rename(columns={"value": metric.label}).sort_values(metric.label, ascending=False)

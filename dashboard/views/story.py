@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import data, layout
-from dashboard.map_figure import PLOTLY_CONFIG, build_map
+from dashboard.map_figure import PLOTLY_CONFIG, europe_map
 from dashboard.metrics import METRICS
 
 STORIES = Path(__file__).resolve().parent.parent / "stories"
@@ -55,13 +55,9 @@ period = step.get("period") if step.get("period") in periods else periods[-1]
 metric = METRICS[step.get("metric", "alignment")]
 level = int(step.get("level", 2))
 country = step.get("country")
+figure = europe_map(level, period, metric.key, country=country, show_hubs=bool(step.get("hubs")), height=700,
+                    selected=step.get("region"), colorscale="Viridis", font_size=18)  # colour-blind safe, no grey
 values = data.map_values(level, period, metric.key, country=country)
-regions = data.map_regions(level)
-if country:
-    regions = regions[regions.country_code == country]
-hubs = data.hub_points(country=country) if step.get("hubs") else None
-figure = build_map(data.map_geometry(level), regions, values, metric, hubs, height=700, selected=step.get("region"),
-                   colorscale="Viridis", font_size=18)  # colour-blind safe, strong on a projector, has no grey
 st.plotly_chart(figure, key=f"story_map_{step_no}", config=PLOTLY_CONFIG)
 
 ranked = values.dropna(subset=["value"]).sort_values("value", ascending=False)

@@ -16,6 +16,8 @@ Every placement keeps `placement_evidence` (the matched postcode or place). Hubs
 """
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -45,11 +47,18 @@ def _hub_frame(con) -> pd.DataFrame:
     return hubs
 
 
-def _postcode_matches(con, hubs: pd.DataFrame) -> tuple[dict[str, tuple], dict[str, tuple]]:
+def _records(frame: pd.DataFrame) -> list:
+    """The rows of a frame as named tuples (like itertuples), read column by column: iterating the Arrow-backed
+    string columns of pandas 3 value by value is slow."""
+    row = namedtuple("Row", ["Index", *frame.columns])
+    return [row(*values) for values in zip(frame.index.tolist(), *(frame[c].tolist() for c in frame.columns))]
+
+
+def _postcode_matches(con, hubs: list) -> tuple[dict[str, tuple], dict[str, tuple]]:
     """hub_id → (postcode, nuts3 2024, nuts3 2021) of the best candidate found in the table; and the same for NL/PT
     postcode areas (4 digits) that lie in a single NUTS 3 region."""
     rows = []
-    for h in hubs.itertuples():
+    for h in hubs:
         text = ", ".join(t for t in (h.address, h.locality) if isinstance(t, str))
         for rank, code in enumerate(pl.postcode_candidates(h.country_code, text)):
             rows.append((h.hub_id, rank, h.country_code, code, pl.postcode_prefix(h.country_code, code)))
@@ -88,7 +97,7 @@ class _Gazetteer:
 
     def __init__(self, con, countries: list[str], keys: set[str]):
         iso = {pl.ISO_FROM_EUROSTAT.get(c, c): c for c in countries}
-        skeletons = {pl.skeleton(k) for k in keys if len(pl.skeleton(k).replace(" ", "")) >= 3}
+        skeletons = {s for s in map(pl.skeleton, keys) if len(s.replace(" ", "")) >= 3}
         con.register("_wanted", pd.DataFrame({"key": sorted(keys | skeletons)}))
         places = con.execute(f"""
             WITH g AS (SELECT lat, lon, name, admin1, admin2, country_iso2, source_line, {_KEY_SQL} AS key
@@ -111,9 +120,11 @@ class _Gazetteer:
         self.keys = self.places.key.tolist()
         self.nuts3 = self.places.nuts3.tolist()
         self.admins = list(zip(self.places.admin1.tolist(), self.places.admin2.tolist()))
-        self.rows = self.places[["name", "admin1", "lat", "lon"]].to_dict("records")
-        for i, (cc, key, first, skel) in enumerate(zip(self.places.country_code, self.places.key,
-                                                         self.places.first_word, self.places.skel)):
+        self.rows = [dict(name=n, admin1=a, lat=lat, lon=lon) for n, a, lat, lon in zip(
+            *(self.places[c].tolist() for c in ("name", "admin1", "lat", "lon")))]
+        for i, (cc, key, first, skel) in enumerate(zip(self.places.country_code.tolist(), self.keys,  # lists:
+                                                         self.places.first_word.tolist(),  # iterating a column
+                                                         self.places.skel.tolist())):  # is slow
             self.exact.setdefault((cc, key), []).append(i)
             self.first.setdefault((cc, first), []).append(i)
             self.skel.setdefault((cc, skel), []).append(i)
@@ -205,10 +216,11 @@ def _place_by_city(gaz: _Gazetteer, h, parts: list[str], n_locality: int, prefer
 def run(ctx: BuildContext) -> int:
     con = ctx.con
     hubs = _hub_frame(con)
-    exact, area = _postcode_matches(con, hubs)
+    hub_rows = _records(hubs)
+    exact, area = _postcode_matches(con, hub_rows)
     nuts_countries = {r[0] for r in con.execute("SELECT DISTINCT country_code FROM regions").fetchall()}
     country_names = tuple(sorted(set(hubs.country_name.dropna()))) + ("Netherlands", "The Netherlands")
-    parts = {h.hub_id: _hub_place_parts(h, country_names) for h in hubs.itertuples()}
+    parts = {h.hub_id: _hub_place_parts(h, country_names) for h in hub_rows}
     keys = {k for p, _ in parts.values() for part in p for k in pl.place_candidates(part)}
     gaz = _Gazetteer(con, sorted(nuts_countries & set(hubs.country_code.dropna())), keys)
     single = dict(con.execute("""
@@ -225,7 +237,7 @@ def run(ctx: BuildContext) -> int:
         "SELECT nuts_code, label_lon, label_lat FROM regions").fetchall()}
 
     out = []
-    for h in hubs.itertuples():
+    for h in hub_rows:
         rec = dict(hub_id=h.hub_id, nuts3=None, nuts2=None, lon=None, lat=None, method=None, confidence=None,
                    evidence=None, coord_source=None, reason=None)
         cc = h.country_code

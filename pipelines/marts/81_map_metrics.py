@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from ..context import BuildContext
+from ..errors import PipelineError
 
 INPUTS = ["region_alignment", "regions", "gaps", "hubs_deduplicated", "hub_region_membership", "hub_domain_levels"]
 
@@ -90,8 +91,7 @@ def run(ctx: BuildContext) -> int:
     con = ctx.con
     missing = _missing(con, INPUTS)
     if missing:
-        ctx.log(f"  dashboard map marts skipped: input table(s) {', '.join(missing)} not built yet")
-        return 0
+        raise PipelineError(f"the dashboard map marts need {', '.join(missing)}: no earlier step built it")
     con.execute(METRICS_SQL)
     con.execute(HUB_COUNTS_SQL)
     con.execute(DOMAIN_STATUS_SQL)

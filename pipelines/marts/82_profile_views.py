@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from ..context import BuildContext
+from ..errors import PipelineError
 
 INPUTS = ["regions", "applicable_priorities", "s3_priorities", "s3_priority_domains", "domains", "hubs",
           "hubs_deduplicated", "hub_competences"]
@@ -52,8 +53,7 @@ def run(ctx: BuildContext) -> int:
     con = ctx.con
     missing = _missing(con, INPUTS)
     if missing:
-        ctx.log(f"  dashboard profile views skipped: input table(s) {', '.join(missing)} not built yet")
-        return 0
+        raise PipelineError(f"the dashboard profile views need {', '.join(missing)}: no step built it")
     for name, sql in VIEWS.items():
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
     return con.execute("SELECT count(*) FROM mart_region_directory").fetchone()[0]

@@ -34,11 +34,18 @@ WITH targets AS (
         + CASE WHEN neighbour THEN $neighbour_points ELSE 0 END
         + CASE WHEN dep_funded_edih THEN $dep_funded_points ELSE 0 END AS score
     FROM candidates
+), best AS (
+    -- the top $partner_top_n of each region × domain by (score descending, distance, hub_id), best first: a top-n
+    -- aggregate (hub_id is unique within a region × domain, so the order is total), far cheaper than a window
+    -- ranking every candidate
+    SELECT arg_min(scored, {'neg_score': -score, 'distance_km': distance_km, 'hub_id': hub_id},
+                   $partner_top_n) AS top
+    FROM scored
+    GROUP BY nuts_code, level, domain_code
+), ranked AS (
+    SELECT UNNEST(top) AS s, generate_subscripts(top, 1) AS rank FROM best
 )
-SELECT *, row_number() OVER (PARTITION BY nuts_code, level, domain_code
-                             ORDER BY score DESC, distance_km, hub_id) AS rank
-FROM scored
-QUALIFY rank <= $partner_top_n;
+SELECT s.*, rank FROM ranked;
 
 CREATE OR REPLACE TABLE partner_suggestions AS
 WITH period_targets AS (

@@ -15,9 +15,11 @@ WITH pairs AS (
     LEFT JOIN hub_domain_levels l ON l.hub_id = m.hub_id AND l.domain_code = p.domain_code
     GROUP BY p.nuts_code, p.level, p.domain_code
 ), nearest AS (
-    -- min over (distance, hub_id) structs: the nearest hub, ties broken by the smaller hub_id
+    -- the smallest (distance, hub_id) struct: the nearest hub, ties broken by the smaller hub_id. arg_min, not min:
+    -- the same result, but DuckDB pushes a min() below the joins (over ~3 M rows), arg_min it takes after (~1 M)
     SELECT p.nuts_code, p.level, p.domain_code,
-           min({'distance_km': d.distance_km, 'hub_id': d.hub_id}) AS nearest
+           arg_min({'distance_km': d.distance_km, 'hub_id': d.hub_id},
+                   {'distance_km': d.distance_km, 'hub_id': d.hub_id}) AS nearest
     FROM pairs p
     JOIN hub_domain_levels l ON l.domain_code = p.domain_code AND l.competence_level >= $covered_level
     JOIN region_hub_distances d ON d.nuts_code = p.nuts_code AND d.level = p.level AND d.hub_id = l.hub_id

@@ -114,5 +114,8 @@ def test_map_spec_is_a_valid_plotly_figure(built_warehouse, monkeypatch):
                                METRICS["hubs"], data.hub_points(country=country), selected="FR10" if level == 2 else None)
             validated = go.Figure(figure.to_dict())
             assert len(validated.data) == len(figure.to_dict()["data"])
-            if country == "FR":
-                assert {t.geo for t in validated.data if t.type == "choropleth"} > {"geo"}  # the overseas insets
+            insets = [loc for t in validated.data if t.type == "choropleth" for loc in t.locations if "|" in loc]
+            if country == "FR":  # the five overseas regions, each in its inset box
+                assert sorted(i.split("|")[1] for i in insets) == ["FRY1", "FRY2", "FRY3", "FRY4", "FRY5"]
+            else:
+                assert len(insets) == 8
