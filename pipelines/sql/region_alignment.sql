@@ -7,7 +7,8 @@
 -- (ERDF payments) and Horizon 2020; they are repeated on the rows of both periods.
 CREATE OR REPLACE TABLE region_alignment AS
 WITH domain_weights AS (
-    SELECT nuts_code, level, period, domain_code, sum(weight) AS weight
+    -- exact decimal sums: float sums in parallel aggregation differ in the last digit between runs
+    SELECT nuts_code, level, period, domain_code, sum(CAST(weight AS DECIMAL(18, 9))) AS weight
     FROM region_priority_domains
     GROUP BY nuts_code, level, period, domain_code
 ), coverage AS (
