@@ -265,6 +265,17 @@ def gap_overview(period: str, level: int, country: str | None) -> pd.DataFrame:
         ORDER BY m.alignment_score DESC NULLS LAST""", (period, period, level, country, country))
 
 
+def country_gaps(period: str, level: int, country: str | None, statuses: tuple[str, ...]) -> pd.DataFrame:
+    """One row per region × applicable priority × domain with its status, for a country (or the EU)."""
+    return query("""SELECT nuts_code, region_name, priority_title AS priority, relation, domain_label AS domain, status,
+                           local_hubs, best_local_level, nearest_hub_name AS nearest_hub,
+                           round(nearest_hub_distance_km) AS nearest_hub_distance_km, priority_id, domain_code
+                    FROM gaps
+                    WHERE period = ? AND level = ? AND (? IS NULL OR country_code = ?) AND list_contains(?, status)
+                    ORDER BY nuts_code, CASE status WHEN 'uncovered' THEN 0 WHEN 'weak' THEN 1 ELSE 2 END,
+                             priority_title, domain_label""", (period, level, country, country, list(statuses)))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _export_bytes(path: str, mtime: float, country: str | None, fmt: str) -> bytes:
     from pipelines import export  # the export CLI's own code, so downloads and CLI files are byte-for-byte alike

@@ -44,6 +44,16 @@ layout.table(overview.round(1), f"gap_table_{country}_nuts{level}_{period}",
                  "coverage_pct": st.column_config.NumberColumn("coverage %", format="%.0f"),
                  "focus_pct": st.column_config.NumberColumn("focus %", format="%.0f")})
 
+st.subheader("Gaps: priority domains by status")
+statuses = layout.url_multiselect("Status", ["uncovered", "weak", "covered"], "status", default=["uncovered", "weak"])
+gaps = data.country_gaps(period, level, country_code, tuple(statuses))
+if search:
+    gaps = gaps[gaps.region_name.str.lower().str.contains(needle, regex=False)
+                | gaps.nuts_code.str.lower().str.startswith(needle)]
+st.caption(f"{len(gaps):,} region × priority × domain rows. Uncovered: no hub in the region has the competence; "
+           "weak: only below the competence threshold. The nearest hub outside the region is shown beside each.")
+layout.table(gaps, f"gaps_{country}_nuts{level}_{period}")
+
 st.subheader("Export files")
 st.markdown(f"Regions, gaps, partner suggestions and unaligned competences for "
             f"**{names.get(country, 'the whole EU') if country_code else 'the whole EU'}** (all levels and periods), "

@@ -50,3 +50,15 @@ def test_download_is_the_export_cli_content(built_warehouse, monkeypatch, wh, tm
         frames["README"] = frames["README"][frames["README"].field != "exported_at"].reset_index(drop=True)
     for sheet in from_cli:
         pd.testing.assert_frame_equal(downloaded[sheet], from_cli[sheet])
+
+
+def test_gap_detail_table_follows_status_filter(open_page, wh):
+    at = open_page(PAGE, country="ES", level="2")
+    detail = at.dataframe[1].value
+    expected = wh.execute("""SELECT count(*) FROM gaps WHERE country_code = 'ES' AND level = 2
+                             AND period = '2021-2027' AND status IN ('uncovered', 'weak')""").fetchone()[0]
+    assert len(detail) == expected and set(detail.status) <= {"uncovered", "weak"}
+    at.multiselect(key="status").set_value(["covered"]).run()
+    covered = at.dataframe[1].value
+    assert len(covered) > 0 and set(covered.status) == {"covered"}
+    assert at.query_params["status"] == "covered"
