@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import duckdb
 
+from . import markdown_table as _table
+from . import table_exists as _exists
+
 from .. import paths
 from ..coding import precision_recall, read_coding_sample
 
 TARGET_CODED = 0.95
 SAMPLE = paths.ROOT / "tests" / "fixtures" / "priority_coding_sample.csv"
-
-
-def _exists(con, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
-                            "AND table_name = ?", [table]).fetchall()[0][0])
-
-
-def _table(headers: list[str], rows) -> list[str]:
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    for row in rows:
-        out.append("| " + " | ".join("" if v is None else str(v).replace("|", "/") for v in row) + " |")
-    return out
 
 
 def coding_rate(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:

@@ -5,19 +5,10 @@ from __future__ import annotations
 
 import duckdb
 
+from . import markdown_table as _table
+from . import table_exists as _exists
+
 TARGET_EU_EDIH_NUTS2 = 0.95
-
-
-def _exists(con, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
-                            "AND table_name = ?", [table]).fetchall()[0][0])
-
-
-def _table(headers: list[str], rows) -> list[str]:
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    for row in rows:
-        out.append("| " + " | ".join("" if v is None else str(v).replace("|", "/") for v in row) + " |")
-    return out
 
 
 def eu_edih_nuts2_rate(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
