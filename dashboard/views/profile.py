@@ -31,6 +31,8 @@ else:
     cols = st.columns(6)
     for col, key in zip(cols, ["alignment", "coverage", "focus", "hubs", "edih", "uncovered"]):
         col.metric(METRICS[key].short_label, METRICS[key].format(row[METRICS[key].column]), help=METRICS[key].explanation)
+    if not is_missing(row.get("no_score_reason")):
+        st.info(f"No alignment score for {period}: {row['no_score_reason']}.")
     if not is_missing(row.get("rank_in_eu")):
         st.caption(f"Rank {row['rank_in_country']:.0f} in its country and {row['rank_in_eu']:.0f} in the EU "
                    f"(alignment score, same NUTS level, {period}).")

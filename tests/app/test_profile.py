@@ -39,3 +39,12 @@ def test_country_profile_counts_all_its_hubs(open_page, wh):
 def test_unknown_region_in_url_falls_back_to_default(open_page):
     at = open_page(PAGE, region="XX99")
     assert at.selectbox(key="region").value == "ES51"
+
+
+def test_region_without_score_says_why(open_page, wh):
+    code, reason = wh.execute("""SELECT nuts_code, no_score_reason FROM mart_map_metrics
+                                 WHERE level = 2 AND period = '2021-2027' AND no_score_reason IS NOT NULL
+                                 ORDER BY nuts_code LIMIT 1""").fetchone()
+    at = open_page(PAGE, region=code, period="2021-2027")
+    assert not at.exception
+    assert any(reason in i.value for i in at.info)
