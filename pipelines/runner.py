@@ -1,5 +1,12 @@
 """Runs the build: verify checksums, then every step of staging → conformed → marts into a temporary DuckDB file,
-renamed over data/warehouse/atlas.duckdb only when everything succeeded."""
+renamed over data/warehouse/atlas.duckdb only when everything succeeded.
+
+Staging steps each read their own raw files into their own tables, so after the first one (10_nuts_geometries: the
+NUTS codes every other staging step checks against) they run two at a time, each on its own DuckDB cursor (DuckDB
+releases the GIL while it executes). A staging step that reads another staging step's table names it in a module
+constant `AFTER = ("20_edih_catalogue",)` and starts only once that step is done. Their quarantine and summary rows,
+log lines and build_steps rows are written in step order, so the warehouse is the same as when run one by one.
+The first failing step stops the build with its own error. Conformed and mart steps run one after the other."""
 from __future__ import annotations
 
 import gc
@@ -7,6 +14,7 @@ import importlib
 import os
 import pkgutil
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,10 +24,13 @@ import duckdb
 
 from . import manifest, paths
 from .context import BuildContext
+from .errors import PipelineError
 from .method import METHOD_VERSION
 
 LAYERS = ("staging", "conformed", "marts")
 BASE_NUTS_VERSION = "2021"
+CONCURRENT_LAYER = "staging"  # its steps after the first run CONCURRENT_STEPS at a time
+CONCURRENT_STEPS = 2  # the target machine's cores
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,17 @@ class Step:
     layer: str
     name: str  # module name, e.g. "10_nuts_codes"
     run: Callable[[BuildContext], object]
+    after: tuple[str, ...] = ()  # steps of the same layer whose tables this one reads (module constant AFTER)
+
+
+@dataclass
+class StepResult:
+    number: int
+    step: Step
+    rows: object
+    seconds: float
+    cpu: float | None  # None for a step run concurrently (the process's CPU time is shared then)
+    log_lines: list[str]
 
 
 def discover_steps(layers=LAYERS) -> list[Step]:
@@ -37,7 +59,7 @@ def discover_steps(layers=LAYERS) -> list[Step]:
         names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name[:2].isdigit())
         for name in names:
             module = importlib.import_module(f"pipelines.{layer}.{name}")
-            steps.append(Step(layer, name, module.run))
+            steps.append(Step(layer, name, module.run, tuple(getattr(module, "AFTER", ()))))
     return steps
 
 
@@ -79,14 +101,13 @@ def build(target: Path = paths.WAREHOUSE, log: Callable[[str], None] = print,
         # The modules just imported (pandas, shapely, the steps) live as long as the build: freezing them spares the
         # cyclic garbage collector from scanning them again at every full collection the steps' objects trigger
         gc.freeze()
-        for number, step in enumerate(steps, start=1):
-            t0, cpu0 = time.perf_counter(), time.process_time()
-            rows = step.run(ctx)
-            seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-            con.execute("INSERT INTO build_steps VALUES (?, ?, ?, ?, ?)",
-                        [number, step.layer, step.name, seconds, rows if isinstance(rows, int) else None])
-            shown = f" → {rows:,} rows" if isinstance(rows, int) else ""
-            log(f"[{step.layer}] {step.name}{shown} ({seconds:.2f}s, cpu {cpu:.2f}s)")
+        numbered = list(enumerate(steps, start=1))
+        staging = [(n, s) for n, s in numbered if s.layer == CONCURRENT_LAYER]  # the first layer
+        for number, step in staging[:1]:
+            _run_one(ctx, number, step)
+        _run_concurrently(ctx, staging[1:])
+        for number, step in [(n, s) for n, s in numbered if s.layer != CONCURRENT_LAYER]:
+            _run_one(ctx, number, step)
         _write_build_info(ctx, sources, time.perf_counter() - started)
         con.execute("CHECKPOINT")
         con.close()
@@ -101,6 +122,74 @@ def build(target: Path = paths.WAREHOUSE, log: Callable[[str], None] = print,
     log(f"[done] warehouse written to {target} in {time.perf_counter() - started:.2f}s "
         f"(cpu {time.process_time() - cpu_started:.2f}s)")
     return target
+
+
+def _run_one(ctx: BuildContext, number: int, step: Step) -> None:
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    rows = step.run(ctx)
+    _record_step(ctx, StepResult(number, step, rows, time.perf_counter() - t0, time.process_time() - cpu0, []))
+
+
+def _record_step(ctx: BuildContext, result: StepResult) -> None:
+    """The step's row in build_steps, then its log lines and its timing line."""
+    rows = result.rows
+    ctx.con.execute("INSERT INTO build_steps VALUES (?, ?, ?, ?, ?)", [result.number, result.step.layer,
+                    result.step.name, result.seconds, rows if isinstance(rows, int) else None])
+    for line in result.log_lines:
+        ctx.log(line)
+    shown = f" → {rows:,} rows" if isinstance(rows, int) else ""
+    cpu = "run concurrently" if result.cpu is None else f"cpu {result.cpu:.2f}s"
+    ctx.log(f"[{result.step.layer}] {result.step.name}{shown} ({result.seconds:.2f}s, {cpu})")
+
+
+def _run_concurrently(ctx: BuildContext, numbered: list[tuple[int, Step]]) -> None:
+    """Run the steps CONCURRENT_STEPS at a time, each once the steps it names in AFTER are done; then record them
+    (and append their buffered quarantine and summary rows) in step order. After a failure no further step starts;
+    the running ones finish, then the error of the first failed step (in step order) is raised."""
+    names = [step.name for _, step in numbered]
+    for position, (_, step) in enumerate(numbered):
+        unknown = [name for name in step.after if name not in names[:position]]
+        if unknown:
+            raise PipelineError(f"pipelines/{step.layer}/{step.name}.py: AFTER names {unknown}, which are not "
+                                f"earlier {step.layer} steps run concurrently")
+    futures: dict[str, Future] = {}  # step name → (rows, seconds)
+    contexts: dict[str, BuildContext] = {}
+    log_lines: dict[str, list[str]] = {}
+    pool = ThreadPoolExecutor(CONCURRENT_STEPS, thread_name_prefix="step")
+    try:
+        waiting = [step for _, step in numbered]
+        while waiting and not any(f.done() and f.exception() for f in futures.values()):
+            for step in [s for s in waiting if all(_succeeded(futures.get(name)) for name in s.after)]:
+                waiting.remove(step)
+                log_lines[step.name] = []
+                contexts[step.name] = ctx.for_concurrent_step(log_lines[step.name].append)
+                futures[step.name] = pool.submit(_timed_run, step, contexts[step.name])
+            if waiting:
+                wait([f for f in futures.values() if not f.done()], return_when=FIRST_COMPLETED)
+        wait(futures.values())
+        for number, step in numbered:  # in step order, up to the first step that failed or did not start
+            if step.name not in futures or futures[step.name].exception():
+                break
+            rows, seconds = futures[step.name].result()
+            contexts[step.name].write_step_buffers()
+            _record_step(ctx, StepResult(number, step, rows, seconds, None, log_lines[step.name]))
+        failures = [futures[name].exception() for name in names if name in futures and futures[name].exception()]
+        if failures:
+            raise failures[0]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for step_ctx in contexts.values():
+            step_ctx.con.close()
+
+
+def _succeeded(future: Future | None) -> bool:
+    return future is not None and future.done() and future.exception() is None
+
+
+def _timed_run(step: Step, ctx: BuildContext) -> tuple[object, float]:
+    t0 = time.perf_counter()
+    rows = step.run(ctx)
+    return rows, time.perf_counter() - t0
 
 
 def _write_build_info(ctx: BuildContext, sources: dict, seconds: float) -> None:

@@ -110,7 +110,8 @@ def run(ctx: BuildContext) -> int:
         FROM _jrc_labels l
         LEFT JOIN taxonomy_label_crosswalk x ON x.source = 'jrc_2022' AND x.label = l.label
         GROUP BY l.source_line, l.jrc_hub_id, l.label
-        HAVING count(x.domain_code) = 0""")
+        HAVING count(x.domain_code) = 0
+        ORDER BY l.source_line, l.label""")  # a GROUP BY's output order varies from run to run
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _jrc_competences AS
         SELECT h.hub_id, x.domain_code, ? AS level, 'sector: ' || l.label AS source_label, 'jrc_sector' AS source,

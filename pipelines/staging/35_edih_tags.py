@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..context import BuildContext
 from ..staging_spec import Col, StagingSpec, load
 
+AFTER = ("20_edih_catalogue",)  # the check below reads staging.stg_edih_catalogue
+
 SPEC = StagingSpec(
     table="stg_edih_tags",
     source_id="edih_catalogue",
