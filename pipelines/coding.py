@@ -134,7 +134,7 @@ class KeywordCoder:
         if hits is None:
             found = set(self._words.get(token, ()))
             for k in range(1, len(token) + 1):
-                found |= self._prefixes.get(token[:k], set())
+                found |= self._prefixes.get(token[:k], frozenset())
             hits = memo[token] = tuple(sorted({d for d, s in found if scope == "priorities" or s == "all"}))
         return hits
 
@@ -147,10 +147,13 @@ class KeywordCoder:
         found: dict[str, set[str]] = defaultdict(set)
         usable = SCOPES if scope == "priorities" else ("all",)
         toks = _TOKEN.findall(lowered)
+        memo = self._memo.setdefault(scope, {})
         for tok in set(toks):
-            for domain in self._token_domains(tok, scope):
+            hits = memo.get(tok)  # the memo read inline: most tokens were seen before and match nothing
+            for domain in hits if hits is not None else self._token_domains(tok, scope):
                 found[domain].add(tok)
         phrases = self._phrases
+        written: dict[tuple[str, ...], str] = {}  # a phrase as written where it first occurs ('industry 4.0')
         for i in [i for i, tok in enumerate(toks) if tok in phrases]:
             tok = toks[i]
             for rest, last_is_prefix, domain, rule_scope in phrases[tok]:
@@ -160,7 +163,10 @@ class KeywordCoder:
                 if len(following) < len(rest) or list(following[:-1]) != list(rest[:-1]):
                     continue
                 if following[-1] == rest[-1] or (last_is_prefix and following[-1].startswith(rest[-1])):
-                    found[domain].add(_as_written(lowered, [tok, *following]))
+                    if not written:
+                        spans = [m.span() for m in _TOKEN.finditer(lowered)]  # token i of toks is spans[i]
+                    phrase = (tok, *following)
+                    found[domain].add(written.setdefault(phrase, lowered[spans[i][0]:spans[i + len(rest)][1]]))
         if self._regexes:
             cased = _keep_case(text) if any(case and needle in text for _, _, case, _, needle in self._regexes) else ""
             for domain, rule_scope, case_sensitive, regex, needle in self._regexes:
@@ -170,12 +176,6 @@ class KeywordCoder:
                 for m in regex.finditer(target):
                     found[domain].add(_whole_word(target.lower(), m.group(0).lower()))
         return {d: sorted(ws) for d, ws in sorted(found.items())}
-
-
-def _as_written(text: str, tokens: list[str]) -> str:
-    """A matched phrase as it is written in the text ('industry 4.0', not 'industry 4 0')."""
-    m = re.search(r"\b" + r"\W+".join(map(re.escape, tokens)) + r"\b", text)
-    return m.group(0) if m else " ".join(tokens)
 
 
 def _literal_needle(pattern: str) -> str:

@@ -8,12 +8,14 @@ See docs/geography.md for the method.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,15 +81,20 @@ def unconvertible_reason(code: str | None, from_version: str) -> str:
 # --- geometry ------------------------------------------------------------------------------------------------
 def _to_laea(geoms: np.ndarray) -> np.ndarray:
     """WGS84 lon/lat → ETRS89-LAEA (EPSG:3035), an equal-area projection for areas in km²."""
-    import pyproj
-
-    transformer = pyproj.Transformer.from_crs(4326, 3035, always_xy=True)
+    transformer = _laea_transformer()
 
     def project(xy: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
 
     return shapely.make_valid(shapely.transform(geoms, project))
+
+
+@functools.lru_cache(maxsize=1)
+def _laea_transformer():
+    import pyproj
+
+    return pyproj.Transformer.from_crs(4326, 3035, always_xy=True)
 
 
 def load_polygons(con: duckdb.DuckDBPyConnection, version: str, levels=(0, 1, 2, 3)) -> pd.DataFrame:
@@ -110,7 +117,9 @@ def _cache_key(ctx) -> str:
 @dataclass
 class GeometryWork:
     areas: pd.DataFrame  # nuts_version, nuts_code, level, area_km2, inner_lon, inner_lat (a point inside)
-    overlaps: pd.DataFrame  # level, from_code (2024), to_code (2021), overlap_km2, from_km2, to_km2
+    # level, from_code (2024), to_code (2021), overlap_km2, from_km2, to_km2; a 2024 region overlapping its
+    # same-code 2021 region by ≥ IDENTITY_MIN_SHARE has only that row (its other overlaps are never read)
+    overlaps: pd.DataFrame
     simplified: pd.DataFrame  # nuts_code, level, geojson (NUTS 2021, coverage-simplified, rounded)
     cache_hit: bool
 
@@ -140,13 +149,20 @@ def geometry_work(ctx) -> GeometryWork:
 
 def _compute_geometry_work(con) -> GeometryWork:
     r21, r24 = load_polygons(con, "2021"), load_polygons(con, "2024")
+    with ThreadPoolExecutor(1) as pool:  # shapely releases the GIL: the map shapes are simplified on another core
+        simplified = pool.submit(_simplified_map_shapes, r21)
+        areas, overlaps = _areas_and_overlaps(r21, r24)
+        return GeometryWork(areas, overlaps, simplified.result(), cache_hit=False)
+
+
+def _areas_and_overlaps(r21: pd.DataFrame, r24: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     p21, p24 = _to_laea(r21.geometry.values), _to_laea(r24.geometry.values)
+    km2_21, km2_24 = shapely.area(p21) / 1e6, shapely.area(p24) / 1e6
     areas = []
-    for version, frame, projected in (("2021", r21, p21), ("2024", r24, p24)):
+    for version, frame, km2 in (("2021", r21, km2_21), ("2024", r24, km2_24)):
         inner = shapely.point_on_surface(frame.geometry.values)
         areas.append(pd.DataFrame({
-            "nuts_version": version, "nuts_code": frame.nuts_code, "level": frame.level,
-            "area_km2": shapely.area(projected) / 1e6,
+            "nuts_version": version, "nuts_code": frame.nuts_code, "level": frame.level, "area_km2": km2,
             "inner_lon": shapely.get_x(inner), "inner_lat": shapely.get_y(inner)}))
     areas = pd.concat(areas, ignore_index=True)
 
@@ -154,16 +170,25 @@ def _compute_geometry_work(con) -> GeometryWork:
     for level in (0, 1, 2, 3):
         i21 = np.flatnonzero(r21.level.values == level)
         i24 = np.flatnonzero(r24.level.values == level)
-        tree = shapely.STRtree(p21[i21])
-        src, dst = tree.query(p24[i24], predicate="intersects")
-        inter = shapely.area(shapely.intersection(p24[i24][src], p21[i21][dst])) / 1e6
+        src, dst = shapely.STRtree(p21[i21]).query(p24[i24], predicate="intersects")
+        src, dst = i24[src], i21[dst]
+        from_code, to_code = r24.nuts_code.values[src], r21.nuts_code.values[dst]
+        inter = np.full(len(src), np.nan)
+        same = from_code == to_code
+        inter[same] = shapely.area(shapely.intersection(p24[src[same]], p21[dst[same]])) / 1e6
+        # a region that continued unchanged (same code, mostly the same polygon) needs no other overlap
+        unchanged = from_code[same][inter[same] / km2_24[src[same]] >= IDENTITY_MIN_SHARE]
+        rest = ~same & ~pd.Series(from_code).isin(unchanged).to_numpy()
+        inter[rest] = shapely.area(shapely.intersection(p24[src[rest]], p21[dst[rest]])) / 1e6
+        keep = same | rest
         overlaps.append(pd.DataFrame({
-            "level": level, "from_code": r24.nuts_code.values[i24][src], "to_code": r21.nuts_code.values[i21][dst],
-            "overlap_km2": inter, "from_km2": shapely.area(p24[i24][src]) / 1e6,
-            "to_km2": shapely.area(p21[i21][dst]) / 1e6}))
+            "level": level, "from_code": from_code[keep], "to_code": to_code[keep], "overlap_km2": inter[keep],
+            "from_km2": km2_24[src[keep]], "to_km2": km2_21[dst[keep]]}))
     overlaps = pd.concat(overlaps, ignore_index=True)
-    overlaps = overlaps[overlaps.overlap_km2 > 0].reset_index(drop=True)
+    return areas, overlaps[overlaps.overlap_km2 > 0].reset_index(drop=True)
 
+
+def _simplified_map_shapes(r21: pd.DataFrame) -> pd.DataFrame:
     simplified = []
     for level in (0, 1, 2, 3):
         part = r21[r21.level == level]
@@ -172,8 +197,7 @@ def _compute_geometry_work(con) -> GeometryWork:
         geoms = shapely.set_precision(geoms, COORD_GRID_DEG)
         simplified.append(pd.DataFrame({"nuts_code": part.nuts_code.values, "level": level,
                                         "geojson": shapely.to_geojson(geoms)}))
-    simplified = pd.concat(simplified, ignore_index=True)
-    return GeometryWork(areas, overlaps, simplified, cache_hit=False)
+    return pd.concat(simplified, ignore_index=True)
 
 
 # --- conversion of tables ------------------------------------------------------------------------------------
