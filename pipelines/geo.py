@@ -243,3 +243,17 @@ def convert_to_nuts2021(con: duckdb.DuckDBPyConnection, table: str, code_column:
                     for code, ln, rec in zip(rejected[code_column], line, rejected.to_dict("records"))]
             con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", rows)
     return converted
+
+
+def convert_table_to_nuts2021(con: duckdb.DuckDBPyConnection, table: str, target: str, code_column: str,
+                              value_columns: list[str], from_version: str, *, source_id: str,
+                              keep_where: str | None = None) -> None:
+    """`convert_to_nuts2021` written to the temp table `target` (optionally only the converted rows matching the
+    constant SQL condition `keep_where`, e.g. "length(nuts_code) = 4")."""
+    converted = convert_to_nuts2021(con, table, code_column, value_columns, from_version, source_id=source_id)
+    frame_name = f"{target}_frame"
+    con.register(frame_name, converted)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT * FROM {frame_name}"
+                + (f" WHERE {keep_where}" if keep_where else ""))
+    con.unregister(frame_name)
+

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import method
 from ..context import BuildContext
-from ..geo import convert_to_nuts2021
+from ..geo import convert_table_to_nuts2021
 from ..sql import require_tables, run_sql_file
 
 REQUIRES = ["staging.stg_erdf_planned", "staging.stg_erdf_programme_regions", "nuts_conversion", "regions"]
@@ -27,13 +27,8 @@ def run(ctx: BuildContext) -> int:
         WHERE p.fund = 'ERDF' AND list_contains(?, p.to_code)
           AND coalesce(nullif(trim(m.nuts2_code_2013), ''), nullif(trim(m.nuts1_code_2013), '')) IS NOT NULL
         GROUP BY ALL""", [list(method.ERDF_THEMATIC_OBJECTIVES)])
-    converted = convert_to_nuts2021(con, "erdf_regional_programmes", "nuts_code",
-                                    ["eu_amount_eur", "total_amount_eur"], "2013",
-                                    source_id="erdf_2014_2020_planned")
-    con.register("erdf_regional_programmes_frame", converted)
-    con.execute("CREATE OR REPLACE TEMP TABLE erdf_regional_programmes_2021 AS "
-                "SELECT * FROM erdf_regional_programmes_frame")
-    con.unregister("erdf_regional_programmes_frame")
+    convert_table_to_nuts2021(con, "erdf_regional_programmes", "erdf_regional_programmes_2021", "nuts_code",
+                              ["eu_amount_eur", "total_amount_eur"], "2013", source_id="erdf_2014_2020_planned")
     run_sql_file(con, "erdf_planned_by_region")
     con.execute("DROP TABLE erdf_regional_programmes; DROP TABLE erdf_regional_programmes_2021")
     return con.execute("SELECT count(*) FROM erdf_planned_by_region").fetchone()[0]

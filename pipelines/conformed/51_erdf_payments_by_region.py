@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import method
 from ..context import BuildContext
-from ..geo import convert_to_nuts2021
+from ..geo import convert_table_to_nuts2021
 from ..sql import require_tables, run_sql_file
 
 REQUIRES = ["staging.stg_erdf_payments", "nuts_conversion", "regions", "population"]
@@ -22,12 +22,8 @@ def run(ctx: BuildContext) -> int:
         SELECT nuts_code, year, erdf_eur, source_line FROM staging.stg_erdf_payments
         WHERE year BETWEEN ? AND ? AND erdf_eur IS NOT NULL""",
                 [method.ERDF_PAYMENTS_FIRST_YEAR, method.ERDF_PAYMENTS_LAST_YEAR])
-    converted = convert_to_nuts2021(con, "erdf_payments_window", "nuts_code", ["erdf_eur"], "mixed",
-                                    source_id="erdf_payments_regionalised")
-    con.register("erdf_payments_frame", converted)
-    con.execute("CREATE OR REPLACE TEMP TABLE erdf_payments_2021 AS SELECT * FROM erdf_payments_frame "
-                "WHERE length(nuts_code) = 4")
-    con.unregister("erdf_payments_frame")
+    convert_table_to_nuts2021(con, "erdf_payments_window", "erdf_payments_2021", "nuts_code", ["erdf_eur"], "mixed",
+                              source_id="erdf_payments_regionalised", keep_where="length(nuts_code) = 4")
     run_sql_file(con, "erdf_payments_by_region")
     con.execute("DROP TABLE erdf_payments_window; DROP TABLE erdf_payments_2021")
     return con.execute("SELECT count(*) FROM erdf_payments_by_region").fetchone()[0]

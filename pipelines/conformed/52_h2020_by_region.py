@@ -6,7 +6,7 @@ SQL: pipelines/sql/h2020_by_region.sql."""
 from __future__ import annotations
 
 from ..context import BuildContext
-from ..geo import convert_to_nuts2021
+from ..geo import convert_table_to_nuts2021
 from ..sql import require_tables, run_sql_file
 
 REQUIRES = ["staging.stg_h2020_by_nuts", "staging.stg_h2020_by_country", "nuts_conversion", "regions"]
@@ -18,11 +18,8 @@ def run(ctx: BuildContext) -> int:
     con.execute("""CREATE OR REPLACE TEMP TABLE h2020_nuts3 AS
         SELECT nuts_code, ec_contribution_eur, n_participations, source_line FROM staging.stg_h2020_by_nuts
         WHERE programme = 'H2020' AND nuts_code IS NOT NULL AND trim(nuts_code) <> ''""")
-    converted = convert_to_nuts2021(con, "h2020_nuts3", "nuts_code", ["ec_contribution_eur", "n_participations"],
-                                    "mixed", source_id="horizon_h2020_eu")
-    con.register("h2020_frame", converted)
-    con.execute("CREATE OR REPLACE TEMP TABLE h2020_nuts3_2021 AS SELECT * FROM h2020_frame")
-    con.unregister("h2020_frame")
+    convert_table_to_nuts2021(con, "h2020_nuts3", "h2020_nuts3_2021", "nuts_code",
+                              ["ec_contribution_eur", "n_participations"], "mixed", source_id="horizon_h2020_eu")
     run_sql_file(con, "h2020_by_region")
     con.execute("DROP TABLE h2020_nuts3; DROP TABLE h2020_nuts3_2021")
     return con.execute("SELECT count(*) FROM h2020_by_region").fetchone()[0]
