@@ -29,17 +29,13 @@ def warehouse_path() -> Path:
     return Path(os.environ.get(WAREHOUSE_ENV) or paths.WAREHOUSE)
 
 
-def _version() -> tuple[str, float]:
+def version() -> tuple[str, float]:
+    """(path, modification time) of the warehouse: part of every cache key, so a rebuild refreshes everything."""
     path = warehouse_path()
     if not path.exists():
         raise WarehouseMissing(f"No warehouse at {path}. Build it with `make warehouse` "
                                f"(or `.venv/bin/python -m pipelines build`).")
     return str(path), path.stat().st_mtime
-
-
-def version() -> tuple[str, float]:
-    """(path, modification time) of the warehouse: part of every cache key, so a rebuild refreshes everything."""
-    return _version()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -59,7 +55,7 @@ def _query(path: str, mtime: float, sql: str, params: tuple) -> pd.DataFrame:
 
 
 def query(sql: str, params: tuple | list = ()) -> pd.DataFrame:
-    path, mtime = _version()
+    path, mtime = version()
     try:
         return _query(path, mtime, sql, tuple(params))
     except duckdb.CatalogException as exc:
@@ -175,7 +171,7 @@ def _geometry(path: str, mtime: float, level: int) -> dict:
 def map_geometry(level: int) -> dict:
     """{'main': {code: geometry} of the level, 'context': non-EU countries, 'countries': EU countries,
     'insets': [{territory, name, nuts_code, geometry (already moved into its box), box}], 'bounds': {code: bbox}}"""
-    path, mtime = _version()
+    path, mtime = version()
     return _geometry(path, mtime, level)
 
 
@@ -289,7 +285,7 @@ def _export_bytes(path: str, mtime: float, country: str | None, fmt: str) -> byt
 
 def export_bytes(country: str | None, fmt: str) -> bytes:
     """The export file for a country (None: EU-wide): xlsx workbook, or a zip of csv / parquet files."""
-    path, mtime = _version()
+    path, mtime = version()
     return _export_bytes(path, mtime, country, fmt)
 
 

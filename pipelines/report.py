@@ -18,6 +18,7 @@ import duckdb
 
 from . import paths
 from .errors import PipelineError
+from .report_sections import markdown_table, table_exists
 
 NUTS_COLUMNS = re.compile(r"^(nuts\d?_code.*|nuts\d_code_\d{4})$")
 COUNTRY_COLUMNS = ("country_code", "country_iso2", "ms", "country_name")
@@ -48,7 +49,7 @@ def write_report(warehouse: Path = paths.WAREHOUSE, out_dir: Path = paths.REPORT
 
 def render_markdown(con: duckdb.DuckDBPyConnection) -> str:
     for table in ("build_source_summary", "quarantine", "source_catalogue"):
-        if not _exists(con, "main", table):
+        if not table_exists(con, table):
             raise PipelineError(f"the warehouse has no table {table}: it was not written by `python -m pipelines build`")
     parts = [_header(con), _sources(con), _files(con), _coverage(con), _quarantine(con), _checksums(con)]
     parts += [_extra_section(name, fn, con) for name, fn in discover_sections()]
@@ -76,7 +77,7 @@ def _extra_section(name: str, fn, con) -> str:
 
 def _header(con) -> str:
     lines = ["# S3 Hub Atlas — data-quality report", ""]
-    if _exists(con, "main", "build_info"):
+    if table_exists(con, "build_info"):
         info = con.execute("SELECT * FROM build_info").df().to_dict("records")
         if info:
             i = info[0]
@@ -189,18 +190,10 @@ def _checksums(con) -> str:
 
 # --- helpers ----------------------------------------------------------------------------------------------------
 
-def _exists(con, schema: str, table: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                       [schema, table]).fetchall()[0][0] > 0
-
-
 def _md_table(rows: list[tuple]) -> str:
-    def cell(v) -> str:
-        return str(v).replace("|", "\\|").replace("\n", " ")
+    """A Markdown table whose first row is the header."""
     header, *body = rows
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in body]
-    return "\n".join(lines)
+    return "\n".join(markdown_table(header, body))
 
 
 def _pct(part: int, whole: int) -> str:

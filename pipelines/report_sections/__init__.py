@@ -15,9 +15,15 @@ def table_exists(con, table: str, schema: str = "main") -> bool:
                             "AND table_name = ?", [schema, table]).fetchall()[0][0])
 
 
-def markdown_table(headers: list[str], rows) -> list[str]:
-    """Markdown table lines; None shows as empty, '|' inside a value is replaced so the table stays intact."""
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    for row in rows:
-        out.append("| " + " | ".join("" if v is None else str(v).replace("|", "/") for v in row) + " |")
+def markdown_table(headers, rows, float_format: str | None = None) -> list[str]:
+    """Markdown table lines. None shows as empty; '|' is escaped and line breaks folded so the table stays intact;
+    floats are written with `float_format` (e.g. ',.2f') when given."""
+    def cell(v) -> str:
+        if v is None:
+            return ""
+        text = format(v, float_format) if float_format and isinstance(v, float) else str(v)
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return out

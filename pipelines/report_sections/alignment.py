@@ -5,16 +5,13 @@ from __future__ import annotations
 import duckdb
 
 from .. import method
+from . import markdown_table
 
 PERIOD = "2021-2027"
 
 
-def _table(headers: list[str], rows: list[tuple]) -> list[str]:
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    for row in rows:
-        out.append("| " + " | ".join("" if v is None else (f"{v:,.2f}" if isinstance(v, float) else str(v))
-                                     for v in row) + " |")
-    return out
+def _table(headers: list[str], rows) -> list[str]:
+    return markdown_table(headers, rows, float_format=",.2f")
 
 
 def hub_presence(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
