@@ -6,7 +6,11 @@ One row per hub record × region (NUTS 2021, level 0-2), `basis`:
   (pipelines/service_areas.py), `evidence` quotes the words;
 - `national`: the description declares national scope (the hub's country, level 0), `evidence` quotes the words;
 - `assumed`: a Digital-Europe-funded EDIH (hubs.is_dep_funded) with no declared or national area serves the NUTS 1
-  region of its address — the JRC's convention for EDIH service areas.
+  region of its address where NUTS 1 is the level of regional government (ASSUMED_NUTS1_COUNTRIES: German Länder,
+  Belgian regions, French régions — the territories EDIH calls were answered for); elsewhere the regional level is
+  NUTS 2 (regioni, comunidades autónomas, voivodeships, provinces, …), which the address row already gives.
+  Calibration (benchmarks/bench_service_areas.py): NUTS 1 everywhere gives 95 % of EU NUTS 2 regions served against
+  the JRC's 85 %, this rule 86 %.
 Declared and national areas are read from the EDIH catalogue (2025) rows only (the JRC 2022 texts are older and
 describe the host organisation more than the hub). Rejected candidates go to `quarantine` with the reason: a place
 outside the address country, a place whose name exists only in other countries, a place cue naming no known place.
@@ -26,6 +30,7 @@ from ..context import BuildContext
 from ..placement import place_key
 
 BASIS_RANK = {"address": 1, "declared": 2, "national": 3, "assumed": 4}
+ASSUMED_NUTS1_COUNTRIES = ("DE", "BE", "FR")  # NUTS 1 = Land / Gewest-Région / région
 VARIANTS_FILE = "region_name_variants.csv"
 
 
@@ -175,11 +180,11 @@ def run(ctx: BuildContext) -> int:
             rejected.append((h.source_line, f"declared place '{words}' is in no NUTS name list and not in the "
                                             f"gazetteer of {h.country_code}: not counted",
                              h.hub_id, sa.quote(h.text, start, end)))
-        if h.is_dep_funded and isinstance(h.nuts1_code, str) and \
-                not any(r[3] in ("declared", "national") for r in found):
+        if h.is_dep_funded and isinstance(h.nuts1_code, str) and h.nuts1_code[:2] in ASSUMED_NUTS1_COUNTRIES \
+                and not any(r[3] in ("declared", "national") for r in found):
             rows.append((h.hub_id, h.nuts1_code, 1, "assumed",
-                         "Digital-Europe-funded EDIH with no declared area: the NUTS 1 region of its address "
-                         "(the JRC's convention)"))
+                         f"Digital-Europe-funded EDIH with no declared area: assumed to serve the NUTS 1 region of "
+                         f"its address ({h.nuts1_code}, the level of regional government in {h.nuts1_code[:2]})"))
     frame = pd.DataFrame(rows, columns=["hub_id", "nuts_code", "level", "basis", "evidence"])
     frame["rank"] = frame.basis.map(BASIS_RANK)
     frame = frame.sort_values(["hub_id", "nuts_code", "rank"]).drop_duplicates(["hub_id", "nuts_code"])
