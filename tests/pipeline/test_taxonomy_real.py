@@ -7,9 +7,11 @@ from pipelines.coding import precision_recall, read_coding_sample
 from tests.conftest import FIXTURES
 
 CODED_TARGET = 0.95
-# floors for the hand-checked sample (measured at build time: all ≈ 0.93 / 0.82, holdout ≈ 0.91 / 0.81)
-PRECISION_FLOOR, RECALL_FLOOR = 0.85, 0.75
-HOLDOUT_PRECISION_FLOOR, HOLDOUT_RECALL_FLOOR = 0.80, 0.70
+# floors for the hand-checked sample (179 priorities; measured 2026-12-04 after the description and overlap rules:
+# all 0.88 / 0.91, holdout 0.85 / 0.91, round2 0.91 / 0.93; before them: all 0.91 / 0.76, round2 0.88 / 0.69)
+PRECISION_FLOOR, RECALL_FLOOR = 0.84, 0.87
+HOLDOUT_PRECISION_FLOOR, HOLDOUT_RECALL_FLOOR = 0.80, 0.85
+ROUND2_PRECISION_FLOOR, ROUND2_RECALL_FLOOR = 0.86, 0.88
 MAX_NUTS2_WITHOUT_STRATEGY = 15  # 13 of 242 at build time, each with a not_found reason from the coverage log
 
 
@@ -40,7 +42,7 @@ def test_precision_and_recall_against_the_hand_checked_sample(wh):
     for pid, domain in wh.execute("SELECT priority_id, domain_code FROM s3_priority_domains").fetchall():
         coded.setdefault(pid, set()).add(domain)
     sample = read_coding_sample(FIXTURES / "priority_coding_sample.csv")
-    assert len(sample) >= 60
+    assert len(sample) >= 80
     known = {r[0] for r in wh.execute("SELECT priority_id FROM s3_priorities").fetchall()}
     assert {r["priority_id"] for r in sample} <= known  # real priorities
     every = precision_recall({r["priority_id"]: r["expected"] for r in sample}, coded)
@@ -48,6 +50,9 @@ def test_precision_and_recall_against_the_hand_checked_sample(wh):
     holdout = precision_recall({r["priority_id"]: r["expected"] for r in sample if r["sample"] == "holdout"}, coded)
     assert holdout["priorities"] >= 30
     assert holdout["precision"] >= HOLDOUT_PRECISION_FLOOR and holdout["recall"] >= HOLDOUT_RECALL_FLOOR, holdout
+    round2 = precision_recall({r["priority_id"]: r["expected"] for r in sample if r["sample"] == "round2"}, coded)
+    assert round2["priorities"] >= 60
+    assert round2["precision"] >= ROUND2_PRECISION_FLOOR and round2["recall"] >= ROUND2_RECALL_FLOOR, round2
 
 
 def test_czech_regional_domains_are_additional_strategies(wh):
