@@ -7,11 +7,13 @@ from pipelines.coding import precision_recall, read_coding_sample
 from tests.conftest import FIXTURES
 
 CODED_TARGET = 0.95
-# floors for the hand-checked sample (179 priorities; measured 2026-12-04 after the description and overlap rules:
-# all 0.88 / 0.91, holdout 0.85 / 0.91, round2 0.91 / 0.93; before them: all 0.91 / 0.76, round2 0.88 / 0.69)
+# floors for the hand-checked sample (211 priorities; measured 2026-12-04 after the description and overlap rules:
+# all 0.87 / 0.91, holdout 0.85 / 0.91, round2 0.91 / 0.93, holdout3 0.80 / 0.91; before them: all 0.91 / 0.76,
+# round2 0.88 / 0.69, holdout3 0.93 / 0.79 — docs/taxonomy.md)
 PRECISION_FLOOR, RECALL_FLOOR = 0.84, 0.87
 HOLDOUT_PRECISION_FLOOR, HOLDOUT_RECALL_FLOOR = 0.80, 0.85
 ROUND2_PRECISION_FLOOR, ROUND2_RECALL_FLOOR = 0.86, 0.88
+HOLDOUT3_PRECISION_FLOOR, HOLDOUT3_RECALL_FLOOR = 0.75, 0.85
 MAX_NUTS2_WITHOUT_STRATEGY = 15  # 13 of 242 at build time, each with a not_found reason from the coverage log
 
 
@@ -53,6 +55,9 @@ def test_precision_and_recall_against_the_hand_checked_sample(wh):
     round2 = precision_recall({r["priority_id"]: r["expected"] for r in sample if r["sample"] == "round2"}, coded)
     assert round2["priorities"] >= 60
     assert round2["precision"] >= ROUND2_PRECISION_FLOOR and round2["recall"] >= ROUND2_RECALL_FLOOR, round2
+    fresh = precision_recall({r["priority_id"]: r["expected"] for r in sample if r["sample"] == "holdout3"}, coded)
+    assert fresh["priorities"] >= 30
+    assert fresh["precision"] >= HOLDOUT3_PRECISION_FLOOR and fresh["recall"] >= HOLDOUT3_RECALL_FLOOR, fresh
 
 
 def test_czech_regional_domains_are_additional_strategies(wh):
