@@ -36,14 +36,14 @@ def test_jrc_catalogue_has_701_hubs(wh):
 
 
 # S3 snapshot 2026-12: the 2026-11 rows (unchanged unless marked corrected) + the lists found for issue 13
-S3_ROWS, S3_STRATEGIES = 1_166, 228
-S3_STRATEGIES_BY_PERIOD = {"2021-2027": 127, "2014-2020": 101}
+S3_ROWS, S3_STRATEGIES = 1_171, 229
+S3_STRATEGIES_BY_PERIOD = {"2021-2027": 127, "2014-2020": 102}
 S3_ROWS_BY_PERIOD_AND_CONFIDENCE = {
-    ("2014-2020", "high"): 213, ("2014-2020", "medium"): 175, ("2014-2020", "low"): 104,
+    ("2014-2020", "high"): 213, ("2014-2020", "medium"): 180, ("2014-2020", "low"): 104,
     ("2021-2027", "high"): 251, ("2021-2027", "medium"): 272, ("2021-2027", "low"): 151,
 }
-S3_COVERAGE_ROWS = 285
-S3_ROW_STATUS = {"unchanged": 1_125, "corrected": 5, "added": 36}
+S3_COVERAGE_ROWS = 286
+S3_ROW_STATUS = {"unchanged": 1_125, "corrected": 5, "added": 41}
 
 
 def test_curated_s3_priorities(wh):
