@@ -27,7 +27,8 @@ def sample_scores(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, float]]
     for pid, domain in con.execute("SELECT priority_id, domain_code FROM s3_priority_domains").fetchall():
         coded.setdefault(pid, set()).add(domain)
     sample = read_coding_sample(SAMPLE)
-    parts = {"all": sample, **{p: [r for r in sample if r["sample"] == p] for p in ("tuning", "holdout", "round2", "holdout3")}}
+    parts = {"all": sample, **{p: [r for r in sample if r["sample"] == p]
+                               for p in ("tuning", "holdout", "round2", "holdout3")}}
     return {name: precision_recall({r["priority_id"]: r["expected"] for r in rows}, coded)
             for name, rows in parts.items() if rows}
 
