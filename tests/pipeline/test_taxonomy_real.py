@@ -139,3 +139,80 @@ def test_relations_on_real_regions(wh, region, strategy, relation):
     got = {r[0] for r in wh.execute("SELECT DISTINCT relation FROM applicable_priorities WHERE nuts_code = ? "
                                     "AND strategy_id = ?", [region, strategy]).fetchall()}
     assert got == {relation}
+
+
+# --- what each region is scored on (issue 13 items 2-3, issue 8 item 4) ------------------------------------------
+BASES = {"own", "carried_forward_2014_2020", "national_fallback"}
+
+
+def test_every_eu_region_and_period_has_one_basis_in_words(wh):
+    assert scalar(wh, """SELECT count(*) FROM regions r CROSS JOIN (VALUES ('2014-2020'), ('2021-2027')) p(period)
+                         WHERE r.is_eu AND r.level <= 2 AND NOT regexp_matches(r.nuts_code, '^[A-Z]{2}Z+$')
+                           AND (SELECT count(*) FROM region_s3_basis b WHERE b.nuts_code = r.nuts_code
+                                AND b.period = p.period) <> 1""") == 0
+    assert {r[0] for r in wh.execute("SELECT DISTINCT basis FROM region_s3_basis").fetchall()} <= BASES | {"none"}
+    # plain words: no strategy ids such as 'FRY3-?' or 'ES51-2014-2020' in the notes
+    assert scalar(wh, """SELECT count(*) FROM region_s3_basis
+                         WHERE basis_note IS NULL OR regexp_matches(basis_note, '[A-Z]{2}[0-9A-Z]*-(\\?|[0-9]{4})')
+                         """) == 0
+    # not scored in 2021-2027 = no list at all = listed in applicability_gaps with the coverage log's reason
+    none = {r[0] for r in wh.execute("""SELECT nuts_code FROM region_s3_basis WHERE level = 2
+                                        AND period = '2021-2027' AND basis = 'none'""").fetchall()}
+    gaps = {r[0] for r in wh.execute("SELECT nuts_code FROM applicability_gaps WHERE level = 2").fetchall()}
+    assert none == gaps and len(none) <= 10
+    counts = dict(wh.execute("""SELECT basis, count(*) FROM region_s3_basis WHERE level = 2 AND period = '2021-2027'
+                                GROUP BY 1""").fetchall())
+    assert counts["own"] >= 180 and sum(counts.values()) == 242
+
+
+def test_rows_carry_scored_period_and_basis(wh):
+    assert {r[0] for r in wh.execute("SELECT DISTINCT basis FROM applicable_priorities").fetchall()} == BASES
+    # only carried-forward rows count in another period than their strategy's
+    assert scalar(wh, """SELECT count(*) FROM applicable_priorities WHERE period <> scored_period
+                         AND NOT (basis = 'carried_forward_2014_2020' AND period = '2014-2020'
+                                  AND scored_period = '2021-2027')""") == 0
+    # Cataluña: RIS3CAT 2014-2020 carried forward, Spain's national 2021-2027 list alongside as a fallback
+    got = set(wh.execute("""SELECT DISTINCT strategy_id, relation, basis FROM applicable_priorities
+                            WHERE nuts_code = 'ES51' AND scored_period = '2021-2027'""").fetchall())
+    assert got == {("ES51-2014-2020", "own", "carried_forward_2014_2020"),
+                   ("ES-2021-2027", "national", "national_fallback")}
+    # Warszawski stołeczny: Mazowieckie's list first, the national rows flagged as next to a regional list
+    rows = set(wh.execute("""SELECT DISTINCT strategy_id, relation, basis, has_regional_list FROM applicable_priorities
+                             WHERE nuts_code = 'PL91' AND scored_period = '2021-2027'""").fetchall())
+    assert rows == {("PL9-2021-2027", "parent", "own", True), ("PL-2021-2027", "national", "own", True)}
+    # a country whose regions have no strategies of their own: the national list is the regions' own
+    assert set(wh.execute("""SELECT DISTINCT relation, basis, has_regional_list FROM applicable_priorities
+                             WHERE nuts_code = 'HU11' AND scored_period = '2021-2027'""").fetchall()) == {
+        ("national", "own", False)}
+
+
+@pytest.mark.parametrize("region, wrong", [("NL23", "NL2-2021-2027"), ("NL34", "NL3-2021-2027")])
+def test_dutch_regions_are_not_scored_on_the_programme_they_are_not_in(wh, region, wrong):
+    assert scalar(wh, "SELECT count(*) FROM applicable_priorities WHERE nuts_code = ? AND strategy_id = ?",
+                  [region, wrong]) == 0
+
+
+def test_digital_priority_flag_and_digital_general_links(wh):
+    assert scalar(wh, """SELECT count(*) FROM s3_priority_domains
+                         WHERE is_digital_general <> (domain_code = 'TECH_DIGITAL')""") == 0
+    mismatched = scalar(wh, """
+        SELECT count(*) FROM region_s3_basis b
+        WHERE b.basis <> 'none' AND (b.digital_priority = 'yes') <> EXISTS (
+            SELECT 1 FROM applicable_priorities a JOIN s3_priority_domains d USING (priority_id)
+            WHERE a.nuts_code = b.nuts_code AND a.scored_period = b.period AND d.domain_code = 'TECH_DIGITAL')""")
+    assert mismatched == 0
+    shares = wh.execute("""SELECT min(low_confidence_weight_share), max(low_confidence_weight_share)
+                           FROM region_s3_basis WHERE basis <> 'none'""").fetchall()[0]
+    assert 0 <= shares[0] <= shares[1] <= 1
+
+
+def test_strategy_coverage_has_every_strategy_with_its_status_and_source(wh):
+    assert scalar(wh, "SELECT count(*) FROM s3_strategy_coverage") == scalar(wh, "SELECT count(*) FROM s3_strategies")
+    assert {r[0] for r in wh.execute("SELECT DISTINCT status FROM s3_strategy_coverage").fetchall()} == {
+        "found", "partial", "not_found"}
+    assert scalar(wh, """SELECT count(*) FROM s3_strategy_coverage c
+                         WHERE n_priorities <> (SELECT count(*) FROM s3_priorities p
+                                                WHERE p.strategy_id = c.strategy_id)""") == 0
+    assert scalar(wh, """SELECT count(*) FROM s3_strategy_coverage WHERE n_priorities > 0
+                         AND (source_url IS NULL OR confidence NOT IN ('high', 'medium', 'low'))""") == 0
+    assert scalar(wh, "SELECT count(*) FROM s3_strategy_coverage WHERE status = 'not_found' AND n_priorities > 0") == 0
