@@ -120,8 +120,8 @@ def build_region_basis(con) -> int:
                END
                || CASE WHEN p.low_confidence_weight_share >= 0.5
                        THEN ' ' || CAST(round(100 * p.low_confidence_weight_share) AS INTEGER)
-                            || ' % of this weight rests on low-confidence lists (partial, draft, read from a table of contents, '
-                            || 'or unsure of the period).'
+                            || ' % of this weight rests on low-confidence lists (partial, draft, read from a '
+                            || 'table of contents, or unsure of the period).'
                        ELSE '' END AS basis_note,
                coalesce(p.n_strategies, 0) AS n_strategies,
                p.low_confidence_weight_share,
