@@ -94,7 +94,13 @@ def test_hub_competence_levels_and_sources(wh):
                          OR coalesce(evidence, '') = ''""") == 0
     assert scalar(wh, "SELECT count(*) - count(DISTINCT (hub_id, domain_code)) FROM hub_competences") == 0
     levels = dict(wh.execute("SELECT source, max(level) FROM hub_competences GROUP BY 1").fetchall())
-    assert levels["edih_tag"] == 5 and levels["jrc_sector"] == 3 and levels["inferred_description"] <= 2
+    assert levels["edih_tag"] == 5 and levels["jrc_sector"] == 3 and levels["inferred_description"] == 3
+    # evidence grades (docs/taxonomy.md): inferred rows reach level 3 only with strong text evidence
+    assert scalar(wh, """SELECT count(*) FROM hub_competences WHERE source = 'inferred_description' AND level = 3
+                         AND grade_note NOT LIKE '%distinct term(s) → level 3'""") == 0
+    assert scalar(wh, """SELECT count(*) FROM hub_competences WHERE evidence_grade IS NULL
+                         OR evidence_grade <> CASE source WHEN 'edih_tag' THEN 'declared' WHEN 'jrc_sector'
+                            THEN 'listed' ELSE 'inferred' END""") == 0
     # EDIH hubs without technology tags still have inferred technology competences
     assert scalar(wh, """SELECT count(DISTINCT c.hub_id) FROM hub_competences c JOIN hubs h USING (hub_id)
                          JOIN domains d USING (domain_code)
