@@ -43,7 +43,8 @@ def run(ctx: BuildContext) -> int:
     frame = pd.DataFrame(rows, columns=["priority_id", "domain_code", "method", "evidence", "weight"])
     con.register("_links", frame)
     con.execute("""CREATE OR REPLACE TABLE s3_priority_domains AS
-        SELECT l.priority_id, l.domain_code, l.method, l.evidence, CAST(l.weight AS DOUBLE) AS weight, d.facet
+        SELECT l.priority_id, l.domain_code, l.method, l.evidence, CAST(l.weight AS DOUBLE) AS weight, d.facet,
+               d.family = 'digital_general' AS is_digital_general
         FROM _links l JOIN domains d USING (domain_code) ORDER BY l.priority_id, l.weight DESC, l.domain_code""")
     con.unregister("_links")
     return len(frame)

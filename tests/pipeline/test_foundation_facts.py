@@ -35,12 +35,41 @@ def test_jrc_catalogue_has_701_hubs(wh):
     assert one(wh, "SELECT count(DISTINCT jrc_hub_id) FROM staging.stg_jrc_hubs") == 701
 
 
+# S3 snapshot 2026-12: the 2026-11 rows (unchanged unless marked corrected) + the lists found for issue 13
+S3_ROWS, S3_STRATEGIES = 1_144, 222
+S3_STRATEGIES_BY_PERIOD = {"2021-2027": 122, "2014-2020": 100}
+S3_ROWS_BY_PERIOD_AND_CONFIDENCE = {
+    ("2014-2020", "high"): 213, ("2014-2020", "medium"): 172, ("2014-2020", "low"): 104,
+    ("2021-2027", "high"): 251, ("2021-2027", "medium"): 266, ("2021-2027", "low"): 138,
+}
+S3_COVERAGE_ROWS = 282
+S3_ROW_STATUS = {"unchanged": 1_130, "corrected": 0, "added": 14}
+
+
 def test_curated_s3_priorities(wh):
     assert wh.execute("SELECT count(*), count(DISTINCT strategy_id) FROM staging.stg_s3_priorities").fetchall() == [
-        (1_130, 220)]
+        (S3_ROWS, S3_STRATEGIES)]
     assert dict(wh.execute("SELECT period, count(DISTINCT strategy_id) FROM staging.stg_s3_priorities GROUP BY 1"
-                           ).fetchall()) == {"2021-2027": 120, "2014-2020": 100}
-    assert one(wh, "SELECT count(*) FROM staging.stg_s3_strategy_coverage") == 281
+                           ).fetchall()) == S3_STRATEGIES_BY_PERIOD
+    by_conf = {(p, c): n for p, c, n in wh.execute(
+        "SELECT period, confidence, count(*) FROM staging.stg_s3_priorities GROUP BY 1, 2").fetchall()}
+    assert by_conf == S3_ROWS_BY_PERIOD_AND_CONFIDENCE
+    assert one(wh, "SELECT count(*) FROM staging.stg_s3_strategy_coverage") == S3_COVERAGE_ROWS
+    assert dict(wh.execute("SELECT row_status, count(*) FROM staging.stg_s3_priorities GROUP BY 1").fetchall()) == {
+        k: v for k, v in S3_ROW_STATUS.items() if v}
+    # every added or corrected row says what was checked
+    assert one(wh, """SELECT count(*) FROM staging.stg_s3_priorities
+                      WHERE row_status <> 'unchanged' AND coalesce(check_note, '') = ''""") == 0
+
+
+def test_bavaria_2021_2027_list_applies_to_its_seven_nuts2_regions(wh):
+    assert wh.execute("""SELECT nuts_level, count(*), min(confidence), max(source_kind) FROM staging.stg_s3_priorities
+                         WHERE strategy_id = 'DE2-2021-2027' GROUP BY 1""").fetchall() == [(1, 5, "medium", "official")]
+    assert wh.execute("""SELECT status FROM staging.stg_s3_strategy_coverage WHERE strategy_id = 'DE2-2021-2027'
+                      """).fetchall() == [("found",)]
+    assert wh.execute("""SELECT list(DISTINCT nuts_code ORDER BY nuts_code) FROM applicable_priorities
+                         WHERE strategy_id = 'DE2-2021-2027' AND level = 2""").fetchall()[0][0] == [
+        "DE21", "DE22", "DE23", "DE24", "DE25", "DE26", "DE27"]
 
 
 def test_erdf_2014_2020_planned_research_and_innovation(wh):
@@ -117,6 +146,6 @@ def test_report_on_the_real_warehouse(built_warehouse, tmp_path):
     for source_id in ("edih_catalogue", "jrc_dih_catalogue", "s3_priorities_curated", "erdf_2014_2020_planned",
                       "horizon_h2020_eu", "gisco_postcodes", "eurostat_context"):
         assert f"`{source_id}`" in md
-    assert "| `staging.stg_s3_priorities` | 1,130 |" in md
+    assert f"| `staging.stg_s3_priorities` | {S3_ROWS:,} |" in md
     assert "statistical aggregate" in md  # quarantine reasons with examples
     assert "<table>" in html_path.read_text(encoding="utf-8")

@@ -123,7 +123,9 @@ def test_every_eu_nuts2_region_has_an_applicable_strategy_or_a_listed_reason(wh)
     ("CZ03", "CZ031-2021-2027", "child"),  # Czech kraje are NUTS 3
     ("CZ03", "CZ-2021-2027", "national"),
     ("SE12", "SE12-2021-2027", "own"),  # joint East Middle Sweden strategy at NUTS 2
-    ("DE40", "DE3-2021-2027", "shared"),  # innoBB: Berlin's clusters are Brandenburg's too
+    ("DE40", "DE4-2021-2027", "parent"),  # innoBB plus: Brandenburg's own list holds the joint clusters (not DE3)
+    ("NL23", "NL3-2021-2027", "shared"),  # Flevoland is in the West-Netherlands programme, not the East one
+    ("NL34", "NL4-2021-2027", "shared"),  # Zeeland is in RIS3 Zuid-Nederland, not the West one
     ("FRC1", "FRC1-2014-2020", "own"),  # pre-merger Bourgogne
     ("FRC1", "FRC-2021-2027", "parent"),  # merged Bourgogne-Franche-Comté
     ("FRC", "FRC2-2014-2020", "child"),
