@@ -35,7 +35,7 @@ TABLES: dict[str, tuple[str, list[str], str]] = {
         "erdf_payments_per_inh", "h2020_ec_eur", "h2020_nuts_share", "rank_in_country", "rank_in_eu",
         "method_version", "headline_figure", "coverage_all", "coverage_declared", "coverage_low", "coverage_high",
         "fit", "is_ranked", "not_ranked_reason", "n_tied_in_eu", "basis", "low_confidence_weight_share",
-        "n_hubs_located", "coverage_note"], "level, nuts_code, period"),
+        "n_hubs_located", "coverage_note", "coverage_label"], "level, nuts_code, period"),
     "gaps": ("gaps", [
         "nuts_code", "region_name", "level", "period", "strategy_id", "relation", "priority_id", "priority_title",
         "domain_code", "domain_label", "status", "local_hubs", "best_local_level", "nearest_hub_id",

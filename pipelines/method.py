@@ -148,9 +148,9 @@ PUBLISHED_BENCHMARKS = (
      "located in them",
      "share of EU-27 NUTS 2021 level-2 regions (extra-regio excluded) with at least one Digital Europe-funded EDIH "
      "of the April 2025 EDIH catalogue at its address",
-     "catalogue date (2025 against the 2023 network) and the JRC's region set (which may include associated "
-     "countries) differ; EDIH consortia list one coordinator address, while the JRC counted every consortium "
-     "partner's location as presence"),
+     "the catalogue gives one address per EDIH, but an EDIH is a consortium whose members work from several regions; "
+     "the JRC's presence counts where the hubs operate, which the catalogue cannot reproduce (its 'served' figure is "
+     "the comparable one); the catalogue date (2025 against the 2023 network) differs too"),
     ("edih_serving", "EU NUTS 2 regions served by an EDIH", 0.90,
      "share of European NUTS 2 regions inside the declared service area of at least one EDIH",
      "share of EU NUTS 2 regions served by a Digital Europe-funded EDIH: address, declared area, national scope "
@@ -161,20 +161,25 @@ PUBLISHED_BENCHMARKS = (
     ("ai_serving", "EU NUTS 2 regions served by an EDIH with AI", 0.91,
      "share of regions serviced by at least one EDIH offering artificial intelligence",
      "share of EU NUTS 2 regions served by a Digital Europe-funded EDIH with the domain TECH_AI at any level",
-     "the JRC read technologies from the proposals; the atlas from the catalogue's self-declared tags (and, for "
-     "untagged EDIHs, description text): an EDIH that offers a technology without tagging it is missed"),
+     "the JRC read technologies from the 2021-2023 proposals, the atlas from the 2025 catalogue's self-declared tags "
+     "(and description text for untagged EDIHs): an EDIH offering AI without tagging it is missed (lower), while any "
+     "declared level counts and an assumed NUTS 1 service area spreads a hub's tags over every region of it (higher)"),
     ("cyber_serving", "EU NUTS 2 regions served by an EDIH with cybersecurity", 0.73,
      "share of regions serviced by at least one EDIH offering cybersecurity",
      "share of EU NUTS 2 regions served by a Digital Europe-funded EDIH with the domain TECH_CYBER at any level",
-     "as for AI: catalogue tags of 2025 against proposals of 2021-2023"),
+     "2025 catalogue tags against 2021-2023 proposals; here the atlas is higher: any declared level counts (see the "
+     "level >= 3 column) and assumed NUTS 1 service areas spread a hub's tags over every region of it"),
     ("hpc_serving", "EU NUTS 2 regions served by an EDIH with HPC", 0.61,
      "share of regions serviced by at least one EDIH offering high-performance computing",
      "share of EU NUTS 2 regions served by a Digital Europe-funded EDIH with the domain TECH_HPC at any level",
-     "as for AI: catalogue tags of 2025 against proposals of 2021-2023"),
+     "2025 catalogue tags against 2021-2023 proposals; the atlas is higher: HPC is often tagged at a low level by "
+     "hubs that broker access to HPC centres (see the level >= 3 column), and assumed NUTS 1 service areas spread a "
+     "hub's tags over every region of it"),
     ("edih_manufacturing", "EDIHs targeting manufacturing", 0.64,
      "share of EDIHs that name manufacturing among their target sectors",
      "share of Digital Europe-funded EDIHs (organisations) with SEC_MANUFACTURING or TECH_ADVANCED_MANUFACTURING at "
      "any level",
-     "the atlas' manufacturing domains are narrower than the JRC's 'manufacturing' (which includes the sub-sectors "
-     "automotive, electronics, chemicals, food processing…) and the catalogue lists sectors only for tagged EDIHs"),
+     "the atlas counts an EDIH whose catalogue entry has machinery/general manufacturing or advanced manufacturing at "
+     "any level (level >= 3 only: see that column), including tags inferred from descriptions, while the JRC counted "
+     "the sectors an EDIH named as its targets in its proposal; the 2025 catalogue also lists more sectors per EDIH"),
 )

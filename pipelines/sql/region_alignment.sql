@@ -203,7 +203,12 @@ SELECT
         || CASE WHEN s.n_domains_weak > 0 THEN s.n_domains_weak || ' weak (' || s.weak_domains || ')' ELSE '' END
         || CASE WHEN s.n_domains_weak > 0 AND s.n_domains_uncovered > 0 THEN ', ' ELSE '' END
         || CASE WHEN s.n_domains_uncovered > 0 THEN s.n_domains_uncovered || ' with no serving hub at all' ELSE '' END
-        || '; served by ' || s.n_hubs || ' hub(s)' END AS coverage_note
+        || '; served by ' || s.n_hubs || ' hub(s)' END AS coverage_note,
+    -- the headline as a profile shows it: "coverage 56 % (33-60 % across readings)"
+    CASE WHEN s.coverage_all IS NOT NULL THEN
+        'coverage ' || CAST(round(100 * s.coverage_all) AS INTEGER) || ' % ('
+        || CAST(round(100 * s.coverage_low) AS INTEGER) || '-' || CAST(round(100 * s.coverage_high) AS INTEGER)
+        || ' % across readings)' END AS coverage_label
 FROM ranked s
 LEFT JOIN erdf_planned ep ON ep.nuts_code = s.nuts_code AND ep.level = s.level
 LEFT JOIN erdf_payments_by_region pay ON pay.nuts_code = s.nuts_code AND pay.level = s.level

@@ -135,6 +135,11 @@ def test_old_columns_kept_alignment_score_is_the_headline(world):
     assert got["AA11"] == (50.0, 0.5, round(10 / 13, 4), True, None, 1, "coverage_all")
     assert got["AA12"] == (83.33, round(5 / 6, 4), round(12 / 21, 4), True, None, 1, "coverage_all")
     assert got["BB11"] == (100.0, 1.0, round(4 / 32, 4), True, None, 1, "coverage_all")
+    labels = dict(rows(world, """SELECT nuts_code, coverage_label FROM region_alignment
+                                 WHERE period = '2021-2027' AND level = 2"""))
+    assert labels == {"AA11": "coverage 50 % (50-50 % across readings)",
+                      "AA12": "coverage 83 % (67-83 % across readings)",
+                      "BB11": "coverage 100 % (100-100 % across readings)"}
 
 
 def test_method_sensitivity_variants_computed_by_hand(world):
@@ -237,7 +242,7 @@ def test_gaps_computed_by_hand(world):
     assert got == [
         # AA11: nobody who does not already serve AA11 has AI ≥ 3 → no nearest hub.
         ("AA11", "P1", "AI", "covered", "edih:1 (level 5, declared)", 5, None, None, "covered", "covered"),
-        # CYB ≥ 3 outside: no:1 173.7 km (Norway, associated), jrc:11 211.3, edih:3 222.4; uk:1 (157 km) is neither
+        # CYB ≥ 3 outside: no:1 173.7 km (Norway, associated), jrc:11 211.3, edih:3 222.4; uk:1 (142 km) is neither
         # EU nor associated and is never counted.
         ("AA11", "P1", "CYB", "weak", "edih:1 (level 2, declared)", 2, "no:1", no1_from_aa11, "weak", "weak"),
         ("AA11", "P2", "AGRI", "covered", "edih:1 (level 3, declared)", 3, "jrc:11", jrc11_from_aa11, "covered",
