@@ -35,6 +35,13 @@ NATIONAL_PATTERNS = [
     r"\bfocused across (?:{country})\b",
     r"\b(?:is|as) a national (?:e?dih|hub|digital innovation hub|non-profit one-stop-shop)\b",
     r"\bnationwide (?:adoption|coverage)\b",
+    r"\b(?:both|all) (?:the )?NUTS ?-?2 regions of (?:{country})\b",
+    r"\bpresence in (?:almost |nearly )?all (?:the )?(?:{country}) regions\b",
+    r"\b(?:{country})['’]s national (?:technology centre|technology center|centre|center|hub|e?dih)\b",
+    r"\bthroughout the national territory\b",
+    r"\b(?:locations|offices|branches|nodes|antennas|spokes|access points|points of presence|presence) "
+    r"(?:all )?(?:across|throughout) (?:the whole of )?(?:{country})\b",
+    r"\b(?:free of charge|services?|support)[^.;]{0,40}\bthroughout (?:the whole of )?(?:{country})\b",
 ]
 
 COUNTRY_WORDS: dict[str, list[str]] = {
@@ -50,6 +57,8 @@ COUNTRY_WORDS: dict[str, list[str]] = {
     "NO": ["Norway", "Norwegian"], "IS": ["Iceland", "Icelandic"], "LI": ["Liechtenstein"],
     "RS": ["Serbia", "Serbian"], "ME": ["Montenegro", "Montenegrin"], "MK": ["North Macedonia", "Macedonian"],
     "AL": ["Albania", "Albanian"], "TR": ["Türkiye", "Turkey", "Turkish"], "CH": ["Switzerland", "Swiss"],
+    "UA": ["Ukraine", "Ukrainian"], "XK": ["Kosovo"], "BA": ["Bosnia and Herzegovina", "Bosnia"], "IL": ["Israel"],
+    "UK": ["United Kingdom", "British"],
 }
 
 
@@ -83,7 +92,7 @@ SERVICE_CUE = re.compile(
     r"active (?:in|across|throughout)|catchment|territor(?:y|ies|ial)|regions? of|provinces? of|count(?:y|ies) of|"
     r"metropolitan|whole|entire|throughout|across|all over|nodes?|antenna[es]?|branch(?:es)?|offices? in|"
     r"spokes?|points? of presence|present in|presence in|area of|areas of|for the [^.;]{0,40}region|"
-    r"region|regions|province|provinces|voivodeship|county|counties|land|länder|bundesland)\b", re.IGNORECASE)
+    r"region|regions|province|provinces|voivode?ships?|county|counties|land|länder|bundesland)\b", re.IGNORECASE)
 
 # a run of capitalised words right after one of these cues names a place (used for gazetteer places and for
 # the "unknown place" rule)
@@ -102,6 +111,7 @@ NAME_STOPWORDS = {
     "salzburg umgebung", "oder", "main", "sur", "do", "de", "la", "le", "el", "al", "an", "am", "aan",
     "agri", "southern", "northern", "eastern", "western", "south east", "south west", "north east", "north west",
     "loire", "york", "european", "mediterranean", "atlantic", "alps", "danube", "baltic", "nuts",
+    "federal state", "nuts2 region", "nuts 2 region", "nuts2", "state", "republic", "eu", "trl",
 }
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
@@ -123,6 +133,10 @@ class Mention:
     end: int
     places: tuple[Place, ...]  # every place of that name (several countries or levels possible)
     cue: str  # 'service_sentence' | 'place_cue'
+    whole: bool = False  # preceded by "whole", "entire", "all over", "throughout", "across": the whole region
+
+
+WHOLE_CUE = re.compile(r"\b(?:whole|entire|all over|throughout|across|all of)(?: the| of)*\s*$", re.IGNORECASE)
 
 
 def name_keys(name: str) -> set[str]:
@@ -150,17 +164,20 @@ def sentences(text: str) -> list[tuple[int, str]]:
 
 
 def find_mentions(text: str | None, names: dict[str, list[Place]], places_for_cue: dict[str, list[Place]],
-                  max_words: int = 6) -> list[Mention]:
+                  max_words: int = 6, title_length: int = 0) -> list[Mention]:
     """Place names in the sentences of `text` that speak about the hub's territory.
 
     `names`: NUTS-name keys → places (matched in any service sentence); `places_for_cue`: gazetteer keys → places
     (matched only in a run of capitalised words right after a PLACE_CUE). Longest runs first, no overlaps; a run must
-    start with a capital letter."""
+    start with a capital letter. The first `title_length` characters (the hub's name and title: a hub named after a
+    region serves it) count as a sentence about the territory whatever their words."""
     if not text:
         return []
     out: list[Mention] = []
-    for offset, sent in sentences(text):
-        if not SERVICE_CUE.search(sent):
+    pieces = ([(0, text[:title_length])] + [(title_length + o, x) for o, x in sentences(text[title_length:])]
+              if title_length else sentences(text))
+    for offset, sent in pieces:
+        if not (offset < title_length or SERVICE_CUE.search(sent)):
             continue
         cue_spans = [m.end() for m in PLACE_CUE.finditer(sent)]
         tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(sent)]
@@ -181,11 +198,27 @@ def find_mentions(text: str | None, names: dict[str, list[Place]], places_for_cu
                 cue = "place_cue" if after_cue else "service_sentence"
                 if not hits and key in places_for_cue and after_cue:
                     hits = list(places_for_cue[key])
+                if hits and _inside_proper_name(sent, a, b):
+                    continue
                 if hits:
-                    out.append(Mention(sent[a:b], offset + a, offset + b, tuple(hits), cue))
+                    whole = bool(WHOLE_CUE.search(sent[max(0, a - 30):a]))
+                    out.append(Mention(sent[a:b], offset + a, offset + b, tuple(hits), cue, whole))
                     for k in range(i, i + n):
                         taken[k] = True
     return sorted(out, key=lambda m: m.start)
+
+
+_NAME_CUE_WORDS = {"region", "regions", "province", "provinces", "county", "state", "land", "metropolitan", "greater",
+                   "the", "in", "of", "and", "for", "voivodeship", "voivodeships", "regione", "provincia", "región"}
+
+
+def _inside_proper_name(sent: str, a: int, b: int) -> bool:
+    """True when the run at [a, b) sits between two capitalised words of a longer proper name ("Pôle Mer Bretagne
+    Atlantique", "Fraunhofer Portugal Research"), which names an organisation, not a territory."""
+    before = re.search(r"([^\W\d_]+) $", sent[:a])
+    after = re.match(r" ([^\W\d_]+)", sent[b:])
+    return bool(before and after and before.group(1)[:1].isupper() and after.group(1)[:1].isupper()
+                and before.group(1).lower() not in _NAME_CUE_WORDS and after.group(1).lower() not in _NAME_CUE_WORDS)
 
 
 def _after_cue(sent: str, start: int, cue_ends: list[int]) -> bool:
@@ -211,10 +244,49 @@ def unknown_places(text: str | None, known: set[str], mentions: list[Mention] = 
             continue
         words = run.group(1)
         key = place_key(words)
-        if not key or key in known or key in NAME_STOPWORDS or len(key) < 3:
+        if not key or key in known or key in NAME_STOPWORDS or len(key) < 3 or \
+                any(w in NAME_STOPWORDS for w in key.split()) or (words.isupper() and len(words) <= 5):
             continue
         # a partially known run ("Hanover-Braunschweig") is not unknown
         if any(k in known for k in key.split()):
             continue
         out.append((words, m.end(), m.end() + len(words)))
     return out
+
+
+NUTS_CODE_IN_TEXT = re.compile(r"\bNUTS[ -]?[123]?[ -]?(?:region )?(?:\(|-|:)?\s*([A-Z]{2}[0-9][0-9A-Z]{0,2})\b")
+
+
+def nuts_codes_in_text(text: str | None) -> list[tuple[str, int, int]]:
+    """Explicit NUTS codes ("NUTS-2 region DE94", "NUTS2-RO12"): (code, start, end)."""
+    return [(m.group(1), m.start(), m.end()) for m in NUTS_CODE_IN_TEXT.finditer(text or "")]
+
+
+def most_specific(codes: list[str], whole: set[str] = frozenset()) -> set[str]:
+    """The codes without those that contain another code of the list ("Lower Saxony" DE9 next to "Hanover" DE92 and
+    "Braunschweig" DE91: the hub says where in the region it works) — except codes in `whole` (written as "the
+    whole / all over / across <region>"). `national` rows are kept apart."""
+    return {c for c in codes if c in whole or not any(o != c and o.startswith(c) for o in codes)}
+
+
+# --- measuring the rules on the hand-checked sample -----------------------------------------------------------
+def evaluate(predicted: dict[str, dict[str, str]], judged: dict[str, set[str]],
+             bases: tuple[str, ...] = ("declared", "national")) -> dict[str, float]:
+    """Precision and recall of the served-area rules on a hand-judged sample.
+
+    `predicted`: hub_id → {nuts2_code: basis} (hub_service_nuts2); `judged`: hub_id → the NUTS 2 regions a reader
+    judged served. Precision: of the (hub, NUTS 2) pairs the rules claim with one of `bases` (the address rows are not
+    claims of the rules), the share a reader judged served. Recall: of the judged pairs beyond the address region,
+    the share the rules found (any basis in `bases`)."""
+    claimed = correct = wanted = found = 0
+    for hub_id, truth in judged.items():
+        pred = predicted.get(hub_id, {})
+        address = {c for c, b in pred.items() if b == "address"}
+        claims = {c for c, b in pred.items() if b in bases}
+        claimed += len(claims)
+        correct += len(claims & truth)
+        beyond = truth - address
+        wanted += len(beyond)
+        found += len(beyond & claims)
+    return {"claimed": claimed, "correct": correct, "precision": correct / claimed if claimed else float("nan"),
+            "wanted": wanted, "found": found, "recall": found / wanted if wanted else float("nan")}
