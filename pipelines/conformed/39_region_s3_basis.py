@@ -86,8 +86,10 @@ def build_region_basis(con) -> int:
         SELECT t.nuts_code, t.level, t.period, coalesce(p.basis, 'none') AS basis,
                CASE
                  WHEN p.basis IS NULL THEN
-                   'No ' || t.period || ' smart-specialisation list was found for ' || t.name || ', for '
-                   || coalesce(t.country_name, t.country_code) || ' or for a region containing it; not scored.'
+                   'Not scored: no ' || t.period || ' smart-specialisation list'
+                   || CASE WHEN t.period = '2021-2027' THEN ' (nor a 2014-2020 one to carry forward)' ELSE '' END
+                   || ' was found for ' || t.name || ', for ' || coalesce(t.country_name, t.country_code)
+                   || ' or for a region containing it.'
                  WHEN p.basis = 'own' AND p.has_regional_list THEN
                    'Scored on the ' || t.period || ' priorities of ' || w.regional_lists
                    || CASE WHEN w.national_now THEN ', with the national priorities of '

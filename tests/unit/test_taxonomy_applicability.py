@@ -99,3 +99,35 @@ def test_excluded_strategy_does_not_reach_the_region(world):
     assert "XA1-2021-2027" in {r[0] for r in con.execute(
         "SELECT DISTINCT strategy_id FROM applicable_priorities WHERE nuts_code = 'XA11'").fetchall()}
     step.build_applicable(con, pd.DataFrame(spec["sharing"], columns=["strategy_id", "applies_to_nuts_code", "reason"]))
+
+
+@pytest.mark.parametrize("row, message", [
+    ("XA1-2021-2027,XA12,share,,joint strategy,", "source_url"),
+    ("XA1-2021-2027,XA12,borrow,,joint strategy,https://example.org/s3", "action 'borrow'"),
+    ("XZ-2021-2027,XA12,share,,joint strategy,https://example.org/s3", "unknown strategy XZ-2021-2027"),
+    ("XA1-2021-2027,XA12,share,a quote the note does not hold,joint,https://example.org/s3", "no longer says"),
+])
+def test_bad_sharing_rows_are_clear_errors(tmp_path, monkeypatch, row, message):
+    from pipelines.errors import InputFileError
+    (tmp_path / "strategy_sharing.csv").write_text(
+        "strategy_id,applies_to_nuts_code,action,note_quote,reason,source_url\n" + row + "\n", encoding="utf-8")
+    monkeypatch.setattr(step.paths, "TAXONOMY", tmp_path)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE s3_strategies AS SELECT 'XA1-2021-2027' AS strategy_id, 'NUTS 1 strategy' AS note")
+    with pytest.raises(InputFileError, match="strategy_sharing.csv line 2.*" + message.replace("(", r"\(")):
+        step.load_sharing(con)
+
+
+def test_real_sharing_file_loads_with_a_source_on_every_row():
+    con = duckdb.connect()
+    import csv
+
+    from pipelines import paths
+    rows = list(csv.DictReader(open(paths.TAXONOMY / "strategy_sharing.csv", encoding="utf-8")))
+    con.execute("CREATE TABLE s3_strategies (strategy_id VARCHAR, note VARCHAR)")
+    # the quotes are checked against the real notes in the pipeline build; here only the file's own rules
+    con.executemany("INSERT INTO s3_strategies VALUES (?, ?)", [(r["strategy_id"], r["note_quote"]) for r in rows])
+    frame = step.load_sharing(con)
+    assert len(frame) == len(rows) and frame.source_url.str.startswith("http").all()
+    assert {("NL3-2021-2027", "NL23", "share"), ("NL2-2021-2027", "NL23", "exclude"), ("NL4-2021-2027", "NL34", "share"),
+            ("NL3-2021-2027", "NL34", "exclude")} <= set(zip(frame.strategy_id, frame.applies_to_nuts_code, frame.action))
