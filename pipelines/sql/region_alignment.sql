@@ -17,14 +17,16 @@ WITH weights AS (
     JOIN region_domain_status s ON s.nuts_code = w.nuts_code AND s.level = w.level AND s.domain_code = w.domain_code
     WHERE w.variant = 'default'
 ), domain_counts AS (
-    SELECT nuts_code, level, period,
+    SELECT w.nuts_code, w.level, w.period,
            count(*) AS n_priority_domains,
-           count(*) FILTER (WHERE status = 'covered') AS n_domains_covered,
-           count(*) FILTER (WHERE status = 'weak') AS n_domains_weak,
-           count(*) FILTER (WHERE status = 'uncovered') AS n_domains_uncovered,
-           string_agg(domain_code, ', ' ORDER BY weight DESC, domain_code) FILTER (WHERE status = 'weak') AS weak_domains
-    FROM weights
-    GROUP BY ALL
+           count(*) FILTER (WHERE w.status = 'covered') AS n_domains_covered,
+           count(*) FILTER (WHERE w.status = 'weak') AS n_domains_weak,
+           count(*) FILTER (WHERE w.status = 'uncovered') AS n_domains_uncovered,
+           string_agg(coalesce(d.label, w.domain_code), ', ' ORDER BY w.weight DESC, w.domain_code)
+               FILTER (WHERE w.status = 'weak') AS weak_domains
+    FROM weights w
+    LEFT JOIN domains d ON d.domain_code = w.domain_code
+    GROUP BY w.nuts_code, w.level, w.period
 ), digital AS (
     SELECT DISTINCT nuts_code, level, period FROM region_priority_domains WHERE is_digital_general
 ), priorities AS (
