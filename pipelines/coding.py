@@ -171,8 +171,8 @@ class KeywordCoder:
                 if rule_scope not in usable or needle not in target:  # cheap substring test before the regex
                     continue
                 for m in regex.finditer(target):
-                    word = _whole_word(target.lower(), m.group(0).lower())
-                    out.append((m.start(), max(m.end(), m.start() + len(word)), domain, word))
+                    end = _word_end(target, m.end())
+                    out.append((m.start(), end, domain, target[m.start():end].lower().strip(" -")))
         return out
 
     def matches(self, text: str | None, scope: str = "priorities") -> dict[str, list[str]]:
@@ -209,15 +209,11 @@ def _literal_needle(pattern: str) -> str:
     return max(runs, key=len).strip() if runs else ""
 
 
-def _whole_word(text: str, hit: str) -> str:
-    """The matched term extended to the end of its word (so evidence reads 'energetika', not 'energ')."""
-    at = text.find(hit)
-    if at < 0:
-        return hit
-    end = at + len(hit)
+def _word_end(text: str, end: int) -> int:
+    """The end of the word a match ends in (so evidence reads 'energetika', not 'energ')."""
     while end < len(text) and (text[end].isalnum() or text[end] == "-"):
         end += 1
-    return text[at:end].strip(" -")
+    return end
 
 
 def load_rules(records: Iterable[Mapping[str, str]], known_domains: set[str] | None = None) -> KeywordCoder:

@@ -6,7 +6,8 @@ region_s3_basis(nuts_code, level, period, basis, basis_note, n_strategies, low_c
   or 'none' (no list at all: not scored);
 - low_confidence_weight_share: the share of the region's priority weight that rests on rows of confidence 'low'.
   Each applicable priority counts once (its highest relation weight), weighted by the method's relation weights
-  (pipelines/method.py RELATION_WEIGHTS, so the figure follows the method's parameter);
+  (pipelines/method.py RELATION_WEIGHTS, and NATIONAL_WEIGHT_WITH_REGIONAL for national rows next to a regional
+  list when the method defines it, so the figure follows the method's parameters);
   low_confidence_weight_share_equal is the same with every priority weighing 1 (the method-1.0 view);
 - digital_priority 'yes'/'no': whether any priority the region is scored on is coded to "Digital transformation
   (general)" (TECH_DIGITAL), which the method keeps out of the coverage denominator and shows separately.
@@ -24,10 +25,17 @@ DIGITAL_GENERAL = "TECH_DIGITAL"
 
 
 def _relation_weights(con) -> float:
+    """The method's relation weights as a temp table _rw(relation, with_regional, weight): national rows next to a
+    regional list take NATIONAL_WEIGHT_WITH_REGIONAL when the method defines it."""
     weights = getattr(method, "RELATION_WEIGHTS", {})
     default = float(getattr(method, "RELATION_WEIGHT_DEFAULT", 1.0))
-    con.execute("CREATE OR REPLACE TEMP TABLE _rw (relation VARCHAR, weight DOUBLE)")
-    con.executemany("INSERT INTO _rw VALUES (?, ?)", sorted((k, float(v)) for k, v in weights.items()))
+    national_next_to_regional = getattr(method, "NATIONAL_WEIGHT_WITH_REGIONAL", None)
+    rows = [(k, flag, float(v)) for k, v in sorted(weights.items()) for flag in (False, True)]
+    if national_next_to_regional is not None:
+        rows = [(k, flag, float(national_next_to_regional) if (k == "national" and flag) else w)
+                for k, flag, w in rows]
+    con.execute("CREATE OR REPLACE TEMP TABLE _rw (relation VARCHAR, with_regional BOOLEAN, weight DOUBLE)")
+    con.executemany("INSERT INTO _rw VALUES (?, ?, ?)", rows)
     return default
 
 
@@ -46,7 +54,8 @@ def build_region_basis(con) -> int:
         WITH counted AS (   -- each priority once per region and scored period, with its highest relation weight
             SELECT a.nuts_code, a.level, a.scored_period AS period, a.priority_id, a.strategy_id, a.relation,
                    a.basis, a.confidence, coalesce(w.weight, ?) AS relation_weight
-            FROM applicable_priorities a LEFT JOIN _rw w USING (relation)
+            FROM applicable_priorities a
+            LEFT JOIN _rw w ON w.relation = a.relation AND w.with_regional = a.has_regional_list
             QUALIFY row_number() OVER (PARTITION BY a.nuts_code, a.level, a.scored_period, a.priority_id
                                        ORDER BY relation_weight DESC, a.relation, a.strategy_id) = 1),
         digital AS (
