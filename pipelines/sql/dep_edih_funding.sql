@@ -1,6 +1,7 @@
 -- dep_edih_funding: Digital Europe EU contribution per DEP-funded EDIH of an EU country (one row per hubs.hub_id with
 -- is_dep_funded). basis:
---   'published'            — the hub's own published EU contribution (staging figure_kind edih_eu_contribution);
+--   'published'            — the EDIH's EU contribution as published for it (figure_kind edih_eu_contribution; an
+--                            approximate one, edih_eu_contribution_approx, is flagged is_estimate);
 --   'country_budget_share' — ESTIMATE: the country's published EDIH EU budget, less the published per-EDIH figures,
 --                            split equally over its other DEP-funded EDIHs in the catalogue;
 --   'not_found'            — no public figure found (eu_contribution_eur NULL).
@@ -9,10 +10,11 @@ WITH funded AS (
     SELECT hub_id, country_code, name FROM hubs
     WHERE is_dep_funded AND coalesce(is_eu, false) AND source = 'edih_2025'
 ), published AS (
-    SELECT f.hub_id, s.amount_eur, s.source_url, s.call, s.year, s.grant_years, s.figure_id, s.what_the_source_says
+    SELECT f.hub_id, s.amount_eur, s.source_url, s.call, s.year, s.grant_years, s.figure_id, s.what_the_source_says,
+           s.figure_kind = 'edih_eu_contribution_approx' AS is_approx
     FROM funded f
     JOIN staging.stg_dep_edih_funding s
-      ON s.figure_kind = 'edih_eu_contribution' AND s.country_code = f.country_code AND s.edih_name = f.name
+      ON s.figure_kind IN ('edih_eu_contribution', 'edih_eu_contribution_approx') AND s.country_code = f.country_code AND s.edih_name = f.name
 ), budget AS (
     SELECT country_code, amount_eur, source_url, call, year, grant_years, figure_id, what_the_source_says
     FROM staging.stg_dep_edih_funding WHERE figure_kind = 'country_eu_budget'
@@ -28,13 +30,14 @@ SELECT f.country_code, f.hub_id,
        CASE WHEN p.hub_id IS NOT NULL THEN 'published'
             WHEN b.country_code IS NOT NULL THEN 'country_budget_share'
             ELSE 'not_found' END AS basis,
-       (p.hub_id IS NULL AND b.country_code IS NOT NULL) AS is_estimate,
+       coalesce(p.is_approx, b.country_code IS NOT NULL) AS is_estimate,
        coalesce(p.source_url, b.source_url) AS source_url,
        coalesce(p.call, b.call) AS call,
        coalesce(p.year, b.year) AS year,
        coalesce(p.grant_years, b.grant_years) AS grant_years,
        coalesce(p.figure_id, b.figure_id) AS figure_id,
-       CASE WHEN p.hub_id IS NOT NULL THEN 'published by the hub: ' || p.what_the_source_says
+       CASE WHEN p.hub_id IS NOT NULL THEN CASE WHEN p.is_approx THEN 'approximate published figure (estimate): '
+                                                 ELSE 'published: ' END || p.what_the_source_says
             WHEN b.country_code IS NOT NULL THEN
                 'estimate: country EU budget EUR ' || round(b.amount_eur / 1e6, 3)::VARCHAR || ' m'
                 || CASE WHEN r.published_eur > 0 THEN ' less published per-EDIH figures' ELSE '' END

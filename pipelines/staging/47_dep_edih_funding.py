@@ -7,8 +7,11 @@ from ..context import BuildContext
 from ..staging_spec import Col, StagingSpec, load
 
 SOURCE = "dep_edih_funding"
-FIGURE_KINDS = ["country_eu_budget", "edih_eu_contribution", "eu_total_budget", "edih_eu_plus_national_per_year",
-                "all_sources_total", "national_cofinancing", "edih_amount_unclear"]
+# used as EU contributions: country_eu_budget, edih_eu_contribution, edih_eu_contribution_approx (flagged estimate);
+# kept for traceability only: the others (see SOURCE.md)
+FIGURE_KINDS = ["country_eu_budget", "edih_eu_contribution", "edih_eu_contribution_approx", "eu_total_budget",
+                "country_eu_budget_programme", "edih_eu_plus_national_per_year", "all_sources_total",
+                "national_cofinancing", "edih_amount_unclear"]
 
 FIGURES = StagingSpec(
     table="stg_dep_edih_funding",
@@ -33,7 +36,7 @@ FIGURES = StagingSpec(
     unique=["figure_id"],
     allowed={"figure_kind": FIGURE_KINDS},
     checks=[("amount_eur > 0", "amount not positive"),
-            ("figure_kind <> 'edih_eu_contribution' OR edih_name IS NOT NULL", "per-EDIH figure without edih_name")],
+            ("figure_kind NOT LIKE 'edih_eu_contribution%' OR edih_name IS NOT NULL", "per-EDIH figure without edih_name")],
 )
 
 SEARCH_LOG = StagingSpec(
