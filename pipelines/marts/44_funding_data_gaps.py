@@ -1,5 +1,5 @@
 """funding_data_gaps(item, country_code, status, looked_where): what funding data was looked for, whether it was
-found, and where it was looked (staging.stg_funding_search_log), for the Data & method page."""
+found, and where it was looked (staging.stg_funding_search_log). A mart, as the Data & method page reads it."""
 from __future__ import annotations
 
 from ..context import BuildContext
