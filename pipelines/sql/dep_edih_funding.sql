@@ -2,8 +2,9 @@
 -- is_dep_funded). basis:
 --   'published'            — the EDIH's EU contribution as published for it (figure_kind edih_eu_contribution; an
 --                            approximate one, edih_eu_contribution_approx, is flagged is_estimate);
---   'country_budget_share' — ESTIMATE: the country's published EDIH EU budget, less the published per-EDIH figures,
---                            split equally over its other DEP-funded EDIHs in the catalogue;
+--   'country_budget_share' — ESTIMATE: the country's EDIH EU budget (published, or derived from a published national /
+--                            EU + national figure: figure_kind country_eu_budget_derived), less the published per-EDIH
+--                            figures, split equally over its other DEP-funded EDIHs in the catalogue;
 --   'not_found'            — no public figure found (eu_contribution_eur NULL).
 CREATE OR REPLACE TABLE dep_edih_funding AS
 WITH funded AS (
@@ -16,8 +17,9 @@ WITH funded AS (
     JOIN staging.stg_dep_edih_funding s
       ON s.figure_kind IN ('edih_eu_contribution', 'edih_eu_contribution_approx') AND s.country_code = f.country_code AND s.edih_name = f.name
 ), budget AS (
-    SELECT country_code, amount_eur, source_url, call, year, grant_years, figure_id, what_the_source_says
-    FROM staging.stg_dep_edih_funding WHERE figure_kind = 'country_eu_budget'
+    SELECT country_code, amount_eur, source_url, call, year, grant_years, figure_id, what_the_source_says,
+           figure_kind = 'country_eu_budget_derived' AS is_derived
+    FROM staging.stg_dep_edih_funding WHERE figure_kind IN ('country_eu_budget', 'country_eu_budget_derived')
 ), remaining AS (
     SELECT f.country_code, count(*) FILTER (WHERE p.hub_id IS NULL) AS n_without_published,
            coalesce(sum(p.amount_eur), 0) AS published_eur
@@ -40,6 +42,7 @@ SELECT f.country_code, f.hub_id,
                                                  ELSE 'published: ' END || p.what_the_source_says
             WHEN b.country_code IS NOT NULL THEN
                 'estimate: country EU budget EUR ' || round(b.amount_eur / 1e6, 3)::VARCHAR || ' m'
+                || CASE WHEN b.is_derived THEN ' (derived from a published national or EU + national figure)' ELSE '' END
                 || CASE WHEN r.published_eur > 0 THEN ' less published per-EDIH figures' ELSE '' END
                 || ' split equally over ' || r.n_without_published::VARCHAR || ' DEP-funded EDIHs of the catalogue'
             ELSE 'no public EU figure found for this EDIH or its country (see funding_data_gaps)' END AS note

@@ -7,9 +7,10 @@ from ..context import BuildContext
 from ..staging_spec import Col, StagingSpec, load
 
 SOURCE = "dep_edih_funding"
-# used as EU contributions: country_eu_budget, edih_eu_contribution, edih_eu_contribution_approx (flagged estimate);
+# used as EU contributions: country_eu_budget, country_eu_budget_derived (EU share worked out from a published
+# national or EU + national figure, see the row's note), edih_eu_contribution, edih_eu_contribution_approx;
 # kept for traceability only: the others (see SOURCE.md)
-FIGURE_KINDS = ["country_eu_budget", "edih_eu_contribution", "edih_eu_contribution_approx", "eu_total_budget",
+FIGURE_KINDS = ["country_eu_budget", "country_eu_budget_derived", "edih_eu_contribution", "edih_eu_contribution_approx", "eu_total_budget",
                 "country_eu_budget_programme", "edih_eu_plus_national_per_year", "all_sources_total",
                 "national_cofinancing", "edih_amount_unclear"]
 
@@ -47,7 +48,7 @@ SEARCH_LOG = StagingSpec(
              Col("looked_where", "looked_where")],
     required=["item", "country_code", "status", "looked_where"],
     unique=["item", "country_code"],
-    allowed={"status": ["found", "partial", "partial_not_usable", "not_found"]},
+    allowed={"status": ["found", "derived", "partial", "partial_not_usable", "not_found"]},
 )
 
 

@@ -27,10 +27,17 @@ def test_published_edih_figures_are_matched_to_their_hub(wh):
 
 
 def test_figures_that_are_not_eu_contributions_are_never_used(wh):
-    # IE (EU + national per year), NL (all sources), AT / IT (national co-financing): no amount in dep_edih_funding
+    # figures that do not say whether they are EU money (ES Madrid, CZ CTU) or cover seven years (HR): no amount
     amounts = wh.execute("""SELECT count(eu_contribution_eur) FROM dep_edih_funding
-                            WHERE country_code IN ('IE', 'NL', 'AT', 'IT', 'ES', 'CZ', 'HR')""").fetchone()[0]
+                            WHERE country_code IN ('ES', 'CZ', 'HR')""").fetchone()[0]
     assert amounts == 0
+    # IE / NL (EU + national totals) and AT / IT (national co-financing, 50/50 stated) enter only as derived EU
+    # amounts: the derived figure, never the published total itself
+    derived = dict(wh.execute("""SELECT country_code, sum(eu_contribution_eur) FROM dep_edih_funding
+                                 WHERE country_code IN ('IE', 'NL', 'AT', 'IT') GROUP BY 1""").fetchall())
+    assert derived == pytest.approx({"IE": 5_700_000, "NL": 15_000_000, "AT": 8_390_000, "IT": 33_600_000})
+    assert wh.execute("""SELECT bool_and(is_estimate AND note LIKE '%derived%') FROM dep_edih_funding
+                         WHERE country_code IN ('IE', 'NL', 'AT', 'IT')""").fetchone()[0] is True
     assert wh.execute("SELECT count(*) FROM dep_edih_funding WHERE basis NOT IN "
                       "('published', 'country_budget_share', 'not_found')").fetchone()[0] == 0
 
@@ -96,7 +103,7 @@ def test_funding_data_gaps_lists_every_eu_country(wh):
     rows = wh.execute("""SELECT country_code, status FROM funding_data_gaps WHERE item = 'dep_edih_eu_amount'"""
                       ).fetchall()
     assert {c for c, _ in rows} == EU27
-    found = {c for c, s in rows if s == "found"}
+    found = {c for c, s in rows if s in ("found", "derived")}
     with_amount = {r[0] for r in wh.execute("SELECT DISTINCT country_code FROM dep_edih_funding "
                                             "WHERE eu_contribution_eur IS NOT NULL").fetchall()}
     assert found == with_amount
