@@ -56,6 +56,7 @@ _ENTRIES = [
     ("basis", "Basis", "text", "What the figure rests on: own strategy, national fallback or 2014-2020 carried forward."),
     ("no_score_reason", "Why no score", "text", "Why the region has no alignment score in this period."),
     ("hub_note", "Note on hubs", "text", "A remark on the region's hubs (e.g. none located in the region)."),
+    ("map_value", "Map value", "text", "The value the map colours the region by (the metric chosen on the map)."),
     ("why_text", "Why this figure", "text", "The region's figure explained in words from its own numbers."),
     ("n_priorities", "S3 priorities", "count", "Priorities of the strategies that apply to the region."),
     ("n_priority_domains", "Priority domains", "count", "Distinct technology/sector domains the priorities are coded to."),
