@@ -16,20 +16,22 @@ ATTRIBUTION = "© EuroGeographics for the administrative boundaries"
 
 PRESENT_CSS = """
 <style>
-  html, body, [class*="st-"], .stMarkdown p, .stMarkdown li { font-size: 1.5rem !important; }
+  .stApp p, .stApp li, .stApp label, .stApp input, .stMarkdown, .stButton button p { font-size: 24px !important; }
+  .stApp h1, .stApp h1 * { font-size: 44px !important; } .stApp h2, .stApp h2 * { font-size: 34px !important; }
+  .stApp h3, .stApp h3 * { font-size: 28px !important; }
+  .stApp h1, .stApp h2, .stApp h3 { padding: 0.2rem 0 !important; line-height: 1.15 !important; }
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
   .stButton button:disabled { background: #e6e6e6 !important; color: #555555 !important; border-color: #999 !important; }
   .stButton button:disabled p { color: #555555 !important; }
-  .stApp h1, .stApp h1 * { font-size: 3rem !important; } .stApp h2, .stApp h2 * { font-size: 2.4rem !important; }
-  .stApp h3, .stApp h3 * { font-size: 1.8rem !important; }
-  .stButton button p { font-size: 1.3rem !important; white-space: nowrap; }
+  .stButton button p { white-space: nowrap; }
   .stButton button[kind="primary"] p { color: #ffffff !important; }
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
   [data-testid="collapsedControl"], [data-testid="stExpandSidebarButton"] { display: none !important; }
   .stApp { background: #ffffff !important; color: #000000 !important; }
   .stMarkdown, .stCaption, p, li, label { color: #000000 !important; }
   .block-container, [data-testid="stMainBlockContainer"] { max-width: 100% !important;
-      padding: 0.6rem 1.2rem 0.4rem 1.2rem !important; }
+      padding: 0.5rem 1.2rem 0.2rem 1.2rem !important; }
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.4rem !important; }
 </style>
 """
 

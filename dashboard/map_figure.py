@@ -126,7 +126,7 @@ def country_insets(insets: list[dict], mainland) -> list[dict]:
     lon0, lat0, lon1, lat1 = mainland
     height = lat1 - lat0
     gap = 0.06 * height
-    box_h = min((height - gap * (len(territories) - 1)) / len(territories), 0.45 * height)
+    box_h = min((height - gap * (len(territories) - 1)) / len(territories), 0.32 * height)
     mid_lat = (lat0 + lat1) / 2
     sample = insets[0]["box"]
     aspect = (sample[2] - sample[0]) * math.cos(math.radians((sample[1] + sample[3]) / 2)) / (sample[3] - sample[1])
@@ -231,9 +231,11 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
         traces.append({"type": "scattergeo", "geo": "geo", "mode": "lines", "lon": lon, "lat": lat,
                        "line": {"color": "#8c8c8c", "width": 1}, "hoverinfo": "skip", "showlegend": False})
         below = 0.1 * min(b[3] - b[1] for b, _ in boxes.values())
+        in_row = len({round(b[1], 2) for b, _ in boxes.values()}) == 1 and len(boxes) > 3  # the EU view's row
         traces.append({"type": "scattergeo", "geo": "geo", "mode": "text", "hoverinfo": "skip", "showlegend": False,
-                       "lon": [(b[0] + b[2]) / 2 for b, _ in boxes.values()],
-                       "lat": [b[1] - below for b, _ in boxes.values()],
+                       "lon": [(b[0] + b[2]) / 2 for b, _ in boxes.values()],  # names in a row alternate in height
+                       "lat": [b[3] + below * 1.6 if in_row and k % 2 else b[1] - below
+                               for k, (b, _) in enumerate(boxes.values())],
                        "text": [name for _, name in boxes.values()],
                        "textfont": {"size": label_size, "color": "#222222"}})
     if hubs is not None and len(hubs):

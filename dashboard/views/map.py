@@ -37,8 +37,11 @@ revision = st.session_state.get("map_revision", 0)
 
 metric = METRICS[metric_key]
 country_filter = None if country == "all" else country
+if presenting:
+    st.markdown(f"**{metric.label}** · {LEVELS[level]} · {period}"
+                + (f" · {countries.set_index('country_code').name.get(country)}" if country_filter else " · EU"))
 figure = europe_map(level, period, metric_key, hub_type, domain, country_filter, show_hubs, revision=revision,
-                    height=870 if presenting else 620, font_size=24 if presenting else None)
+                    height=860 if presenting else 620, font_size=24 if presenting else None)
 event = st.plotly_chart(figure, key="map", on_select="rerun", selection_mode="points", config=PLOTLY_CONFIG,
                         width="stretch")
 

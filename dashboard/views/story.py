@@ -48,7 +48,8 @@ step = steps[step_no - 1]
 layout.keyboard_steps()
 nav = st.columns([1.3, 6, 1.3], vertical_alignment="center")
 nav[0].button("◀ Previous", key="prev", disabled=step_no == 1, on_click=go_to, args=(step_no - 1,), width="stretch")
-nav[1].markdown(f"**{story['title']}** — step {step_no} of {len(steps)} · ← → or Page Up/Down to move")
+nav[1].markdown(f"**{story['title']}** — step {step_no} of {len(steps)}",
+                help="Arrow keys, Page Up / Page Down and space move between steps")
 nav[2].button("Next ▶", key="next", disabled=step_no == len(steps), on_click=go_to, args=(step_no + 1,),
               type="primary", width="stretch")
 
@@ -59,9 +60,9 @@ level = int(step.get("level", 2))
 country = step.get("country")
 chosen, _ = data.resolve_region(st.query_params.get("region"))
 selected = chosen or step.get("region")
-left, right = st.columns([3.3, 1]) if presenting else (st.container(), st.container())
+left, right = st.columns([1.7, 1]) if presenting else (st.container(), st.container())
 figure = europe_map(level, period, metric.key, country=country, show_hubs=bool(step.get("hubs")),
-                    height=850 if presenting else 700, selected=selected, font_size=24 if presenting else 16)
+                    height=900 if presenting else 700, selected=selected, font_size=24 if presenting else 16)
 event = left.plotly_chart(figure, key=f"story_map_{step_no}", config=PLOTLY_CONFIG, on_select="rerun",
                           selection_mode="points", width="stretch")
 points = event.selection.points if event and event.selection else []
@@ -70,7 +71,10 @@ if clicked and clicked != st.query_params.get("region") and data.region(clicked)
     st.query_params["region"] = clicked  # map clicks work live: the region is outlined and its figures shown
     st.rerun()
 
-right.header(step["title"])
+if presenting:
+    right.subheader(step["title"])
+else:
+    right.header(step["title"])
 right.markdown(step.get("text", ""))
 values = data.map_values(level, period, metric.key, country=country)
 if selected and data.region(selected):
@@ -82,6 +86,8 @@ if selected and data.region(selected):
         "" if not is_missing(value) else f" — {data.region_why(selected, period).get('no_data_reason') or 'no data'}"))
 ranked = values.dropna(subset=["value"]).sort_values("value", ascending=False)
 if len(ranked):
-    for title, part in [("Highest", ranked.head(5)), ("Lowest", ranked.tail(5).iloc[::-1])]:
+    n = 3 if presenting else 5
+    lists = [("Highest", ranked.head(n)), ("Lowest", ranked.tail(n).iloc[::-1])]
+    for title, part in lists[:1] if presenting and selected else lists:
         right.markdown(f"**{title} — {metric.label}**\n\n" + "\n".join(
             f"1. {r.name} ({r.nuts_code}): {metric.format(r.value)}" for r in part.itertuples()))

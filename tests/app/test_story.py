@@ -16,7 +16,7 @@ def test_story_presented_full_screen_with_keys_and_jump_box(open_page):
     bodies = [h.proto.body for h in at.get("html")]
     assert any("font-size" in b and "stSidebar" in b for b in bodies)
     assert any("ArrowRight" in b and "PageDown" in b for b in bodies)  # clicker keys press Next / Previous
-    assert at.header[0].value == STORY["steps"][0]["title"]
+    assert at.subheader[0].value == STORY["steps"][0]["title"]
     assert not at.sidebar.button  # no sidebar controls in presentation mode
     assert at.text_input(key="find") and at.button(key="exit_present")
     spec = plotly_specs(at)[0]
@@ -26,7 +26,7 @@ def test_story_presented_full_screen_with_keys_and_jump_box(open_page):
 def test_next_and_previous_step_through_the_story(open_page):
     at = open_page(PAGE, present="1")
     at.button(key="next").click().run()
-    assert at.query_params["step"] == "2" and at.header[0].value == STORY["steps"][1]["title"]
+    assert at.query_params["step"] == "2" and at.subheader[0].value == STORY["steps"][1]["title"]
     at.button(key="next").click().run()
     at.button(key="prev").click().run()
     assert at.query_params["step"] == "2"
