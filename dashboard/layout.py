@@ -170,7 +170,9 @@ def for_screen(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
-            out[name] = out[name].astype(object).where(out[name].notna(), "—")
+            out[name] = out[name].astype(object).map(
+                lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v))
+                or (isinstance(v, str) and v.strip() in ("nan", "NaN", "None", "<NA>")) else v)
     return out
 
 

@@ -95,6 +95,18 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+MISSING_TEXT = ("nan", "NaN", "None", "<NA>", "NaT")
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that only spell a missing value ('nan', 'None' … left by an upstream conversion) become empty."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: None if isinstance(v, str) and v.strip() in MISSING_TEXT else v)
+    return out
+
+
 def plain_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """Whole-number float columns (a NULL made pandas read BIGINT as float) back to integers, so files say
     5005851340, not 5005851340.0; missing values stay empty, never 'nan' or 'None'."""
@@ -111,7 +123,7 @@ def plain_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A CSV file of `frame`: formulas neutralised, UTF-8 with a byte-order mark (Excel reads Andalucía right),
     plain numbers (no 5005851340.0, no 1e+09), empty cells for missing values."""
-    safe = plain_numbers(neutralise_formulas(frame))
+    safe = plain_numbers(blank_missing(neutralise_formulas(frame)))
     return safe.to_csv(index=False, float_format="%.15g", na_rep="").encode("utf-8-sig")
 
 
@@ -255,7 +267,7 @@ def to_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> bytes:
     """xlsx: one workbook, a sheet per frame (README first); csv / parquet: a zip with a file per frame + README.md."""
     if fmt not in FORMATS:
         raise PipelineError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    frames = {name: neutralise_formulas(frame) for name, frame in frames.items()}
+    frames = {name: blank_missing(neutralise_formulas(frame)) for name, frame in frames.items()}
     if "README" in frames:
         frames = {"README": frames["README"], **{k: v for k, v in frames.items() if k != "README"}}
     if fmt == "xlsx":
