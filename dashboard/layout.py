@@ -142,6 +142,7 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)[:120]
 
 
+WIDE_TEXT = {"title", "priority", "priority_title", "evidence", "reasons", "domains", "local_hubs", "why_text"}
 SCREEN_FORMATS = {"share": "percent", "percent": "%.1f%%", "eur": "€%.0f", "eur_per_inh": "€%.2f",
                   "count": "localized", "people": "localized", "per_million": "%.1f", "km": "%.0f km",
                   "score": "%.1f", "level": "%d", "rank": "%d", "year": "%d"}
@@ -160,7 +161,7 @@ def column_config_for(frame: pd.DataFrame, overrides: dict | None = None) -> dic
                                                          format=SCREEN_FORMATS.get(entry.unit))
         else:
             config[name] = st.column_config.TextColumn(entry.label, help=entry.meaning or None,
-                                                       width="large" if entry.unit == "text" else None)
+                                                       width="large" if name in WIDE_TEXT else None)
     config.update(overrides or {})
     return config
 
@@ -184,6 +185,14 @@ def table(frame: pd.DataFrame, name: str, caption: str | None = None, column_con
         st.caption(caption)
     st.dataframe(for_screen(frame), hide_index=True, width="stretch",
                  column_config=column_config_for(frame, column_config), height=height)
+    download_csv(frame, name)
+
+
+def small_table(frame: pd.DataFrame, name: str) -> None:
+    """A short table drawn as plain HTML (no data-grid code to load: the page paints sooner), labels from the
+    column dictionary, with its CSV download."""
+    shown = for_screen(frame).rename(columns=lambda c: dictionary.label(str(c)) if str(c) in dictionary.COLUMNS else c)
+    st.table(shown.set_index(shown.columns[0]))
     download_csv(frame, name)
 
 

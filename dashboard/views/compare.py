@@ -52,7 +52,7 @@ if metrics.no_score_reason.notna().any():
                             for c in chosen]
 side_by_side = pd.DataFrame(rows, index=[labels[c] for c in chosen]).T.reset_index(names="figure")
 st.subheader(f"Scores and funding · {period}")
-layout.table(side_by_side, f"compare_{'_'.join(chosen)}_{period}")
+layout.small_table(side_by_side, f"compare_{'_'.join(chosen)}_{period}")
 
 fig = go.Figure()
 for key in ("alignment", "coverage", "focus"):
@@ -75,5 +75,5 @@ for code, column in zip(chosen, status_rows):
         domains_table[labels[code]] = "no S3 priorities in the data"
 st.caption("For each domain any applicable priority is coded to: covered, weakly covered or uncovered by the "
            "region's own hubs.")
-layout.table(domains_table.reset_index(names="domain"), f"compare_domains_{'_'.join(chosen)}_{period}")
+layout.small_table(domains_table.reset_index(names="domain"), f"compare_domains_{'_'.join(chosen)}_{period}")
 layout.footer(data.build_info())
