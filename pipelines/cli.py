@@ -87,12 +87,12 @@ def _cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__, allow_abbrev=False,
                                      epilog=export_target.EXIT_CODES_HELP,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="build data/warehouse/atlas.duckdb from the raw snapshots (atomic)")
+    b = sub.add_parser("build", allow_abbrev=False, help="build data/warehouse/atlas.duckdb from the raw snapshots (atomic)")
     b.add_argument("--if-stale", action="store_true", help="build only if the warehouse is missing or older than its inputs")
     b.add_argument("--target", type=__import__("pathlib").Path, default=None, help="write the warehouse here instead")
     b.add_argument("--accept-changes", action="store_true",
@@ -101,12 +101,12 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--wait", action="store_true", help="if another build is running, wait for it instead of stopping")
     b.set_defaults(func=_cmd_build)
 
-    r = sub.add_parser("report", help="write the data-quality report (Markdown and HTML) from the warehouse")
+    r = sub.add_parser("report", allow_abbrev=False, help="write the data-quality report (Markdown and HTML) from the warehouse")
     r.add_argument("--warehouse", type=__import__("pathlib").Path, default=paths.WAREHOUSE)
     r.add_argument("--out", type=__import__("pathlib").Path, default=paths.REPORTS)
     r.set_defaults(func=_cmd_report)
 
-    e = sub.add_parser("export", help="export regions, gaps, partner suggestions and unaligned competences",
+    e = sub.add_parser("export", allow_abbrev=False, help="export regions, gaps, partner suggestions and unaligned competences",
                        epilog=export_target.EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     e.add_argument("--country", default=None, help="two-letter country code (Eurostat: EL for Greece); omit for EU-wide")
     e.add_argument("--format", choices=["csv", "xlsx", "parquet"], default="xlsx")
@@ -116,7 +116,7 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("--warehouse", type=__import__("pathlib").Path, default=paths.WAREHOUSE)
     e.set_defaults(func=_cmd_export)
 
-    m = sub.add_parser("manifest", help="verify raw files against data/sources.yml (or --update the checksums)")
+    m = sub.add_parser("manifest", allow_abbrev=False, help="verify raw files against data/sources.yml (or --update the checksums)")
     m.add_argument("--update", action="store_true", help="record the sha256 of every raw file as it is now")
     m.add_argument("--accept-changes", action="store_true",
                    help="with --update: also record each file's data rows and key totals (read by the staging layer)")
