@@ -17,8 +17,27 @@ periods = data.periods()
 period = layout.url_radio("S3 period", periods, "period", periods[-1] if periods else None, container=sidebar,
                           horizontal=True)
 defaults = [c for c in ("ES51", "ITC4", "DE21") if c in labels] or list(directory.nuts_code[:2])
+MAX_REGIONS = 4
+if "regions" not in st.session_state and st.query_params.get("regions"):
+    # a link's list, cleaned: any case, duplicates removed, unknown codes and a fifth code refused with a message
+    asked = [c.strip().upper() for c in st.query_params["regions"].split(",") if c.strip()]
+    unique = list(dict.fromkeys(asked))
+    unknown = [c for c in unique if c not in labels]
+    valid = [c for c in unique if c in labels]
+    problems = []
+    if len(unique) < len(asked):
+        problems.append("repeated codes were counted once")
+    if unknown:
+        problems.append(f"unknown code{'s' if len(unknown) > 1 else ''} {', '.join(unknown[:5])} left out "
+                        "(use the search box to find a region)")
+    if len(valid) > MAX_REGIONS:
+        problems.append(f"at most {MAX_REGIONS} regions can be compared: {', '.join(valid[MAX_REGIONS:])} left out")
+    if problems:
+        st.warning("The link's region list was adjusted: " + "; ".join(problems) + ".")
+    st.session_state["regions"] = valid[:MAX_REGIONS]
+    st.query_params["regions"] = ",".join(valid[:MAX_REGIONS])
 chosen = layout.url_multiselect("Regions (2 to 4)", list(directory.nuts_code), "regions", defaults,
-                                max_selections=4, format_func=labels.get)
+                                max_selections=MAX_REGIONS, format_func=labels.get)
 if len(chosen) < 2:
     st.info("Pick at least two regions to compare.")
     st.stop()
