@@ -119,6 +119,24 @@ def _decode(data: bytes, problems: list[Problem]) -> str | None:
         return text
 
 
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    """The first sheet's cells as text; formula cells keep their formula text (data_only=False), so the validation
+    sees and rejects them instead of reading a cached value."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        rows = [["" if v is None else str(v) for v in row]
+                for _, row in zip(range(MAX_ROWS + 2), book.worksheets[0].iter_rows(values_only=True))]
+    finally:
+        book.close()
+    if not rows:
+        return pd.DataFrame()
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return pd.DataFrame(rows[1:], columns=[c or f"column_{i + 1}" for i, c in enumerate(rows[0])])
+
+
 def read_upload(data: bytes, file_name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The uploaded file as a frame of stripped text cells with lower-case column names, or None and the reason."""
     problems: list[Problem] = []
@@ -130,7 +148,7 @@ def read_upload(data: bytes, file_name: str) -> tuple[pd.DataFrame | None, list[
     suffix = Path(file_name or "").suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
+            frame = _read_xlsx(data)
         elif suffix == ".xls":
             return None, [Problem(None, None, "old Excel 97-2003 (.xls) files are not read",
                                   "an Excel .xlsx workbook or a CSV file")]
@@ -225,7 +243,7 @@ def _nuts(ref: Reference, value: str, row: int, column: str, levels: tuple[int, 
     region = ref.regions.get(code)
     wanted = f"an EU NUTS 2021 code of level {'/'.join(map(str, levels))} (e.g. DE60 Hamburg, DE6, DE)"
     if region is None:
-        hint = " (a NUTS 2024 or older code?)" if re.fullmatch(r"[A-Z]{2}[0-9A-Z]{0,3}", code) else ""
+        hint = " (a NUTS 2024 or older code?)" if code[:2] in ref.regions and len(code) > 2 else ""
         problems.append(Problem(row, column, f"unknown NUTS code '{value}'{hint}", wanted))
         return None
     if not region["is_eu"]:
