@@ -84,4 +84,5 @@ CROSS JOIN hubs_deduplicated h
 LEFT JOIN hub_region_membership m ON m.hub_id = h.hub_id AND m.level = r.level
 LEFT JOIN region_adjacency adj ON adj.nuts_code = r.nuts_code AND adj.neighbour_code = m.nuts_code
 WHERE r.is_eu AND list_contains($region_levels, r.level)
+  AND (len($region_filter) = 0 OR list_contains($region_filter, r.nuts_code))
   AND r.label_lon IS NOT NULL AND h.lon IS NOT NULL;

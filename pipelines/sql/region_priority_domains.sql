@@ -8,7 +8,9 @@ SELECT r.nuts_code, r.level, r.name, r.country_code, r.parent_code, r.label_lon,
 FROM regions r
 CROSS JOIN (SELECT unnest($periods) AS period) p
 WHERE r.is_eu AND list_contains($region_levels, r.level)
-  AND NOT regexp_matches(r.nuts_code, '^[A-Z]{2}Z+$');
+  AND NOT regexp_matches(r.nuts_code, '^[A-Z]{2}Z+$')
+  -- compute_alignment(regions=…) restricts the regions; an empty list means every region
+  AND (len($region_filter) = 0 OR list_contains($region_filter, r.nuts_code));
 
 -- A priority coded to several domains splits its weight over them (its domain weights normalised to sum 1; NULL or
 -- non-positive weights all missing → equal shares). A priority that reaches a region through several relations counts

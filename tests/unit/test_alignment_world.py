@@ -321,3 +321,26 @@ def test_unusable_competences_are_quarantined_not_dropped(tmp_path):
     # the scores are those of the clean world
     assert rows(con, "SELECT alignment_score FROM region_alignment WHERE nuts_code = 'AA12' AND period = '2021-2027'") == [(55.56,)]
     con.close()
+
+
+# --- the engine the what-if reuses ------------------------------------------------------------------------------------
+def test_compute_alignment_on_a_bare_connection_restricted_to_some_regions(world):
+    """compute_alignment runs on any connection holding the input tables (no build context, no funding tables) and,
+    restricted to some regions, gives those regions exactly the figures of the full run."""
+    from pipelines.method_engine import REQUIRED_INPUTS, compute_alignment
+
+    con = duckdb.connect()
+    for table in REQUIRED_INPUTS:
+        con.register("frame", world.execute(f'SELECT * FROM "{table}"').df())
+        con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM frame')
+        con.unregister("frame")
+    counts = compute_alignment(con, regions=["AA12", "AA1"])
+    assert counts["alignment_regions"] == 2 * 2  # two regions × two periods
+    query = """SELECT nuts_code, period, coverage, focus, alignment_score FROM region_alignment
+               WHERE nuts_code IN ('AA12', 'AA1') ORDER BY ALL"""
+    assert rows(con, query) == rows(world, query)
+    query = "SELECT * EXCLUDE (rank) FROM partner_suggestions WHERE nuts_code = 'AA12' ORDER BY ALL"
+    assert rows(con, query) == rows(world, query)
+    with pytest.raises(Exception, match="regions` is empty"):
+        compute_alignment(con, regions=[])
+    con.close()
