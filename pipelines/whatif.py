@@ -30,7 +30,6 @@ from .coding import PriorityCoder, load_taxonomy
 from .context import BuildContext
 from .errors import InputFileError, PipelineError
 from .export import neutralise_formulas
-from .sql import run_sql_file
 
 MAX_BYTES = 1_000_000  # 1 MB: a draft list of priorities or hubs is a few kB
 MAX_ROWS = 500
@@ -66,9 +65,6 @@ INPUT_TABLES = ["regions", "hubs", "hub_links", "hub_competences", "domains", "s
                 "h2020_by_region", "region_adjacency", "method_relation_weights"]
 OPTIONAL_INPUT_TABLES = ["nuts_conversion", "hub_service_areas", "hub_service_nuts2", "hub_organisations", "region_s3_basis",
                          "s3_strategy_coverage", "published_benchmarks", "dep_edih_funding"]
-# the alignment SQL steps, in the build's order (pipelines/marts 12-30), used until pipelines/method_engine exists
-SQL_STEPS = ["alignment_hubs", "region_priority_domains", "region_domain_status", "gaps", "partner_suggestions",
-             "policy_alignment", "region_alignment"]
 
 
 @dataclass(frozen=True)
@@ -451,7 +447,10 @@ def affected_regions(upload: Upload, ref: Reference, adjacency: pd.DataFrame | N
             for code in [r["nuts_code"], *r["served"]]:
                 out |= _ancestors_and_descendants(ref, code, down=code in r["served"])
     if upload.kind == "hubs" and adjacency is not None and len(adjacency):
-        out |= set(adjacency[adjacency.nuts_code.isin(out)].neighbour_code)
+        # the NUTS 2 neighbours, whose partner suggestions the new hub can enter (a bordering region scores more)
+        level2 = {c for c in out if ref.regions[c]["level"] == 2}
+        out |= {c for c in adjacency[adjacency.nuts_code.isin(level2)].neighbour_code
+                if c in ref.regions and ref.regions[c]["is_eu"]}
     return sorted(out)
 
 
@@ -585,12 +584,11 @@ def _insert_known_columns(con, table: str, frame: pd.DataFrame) -> None:
 
 
 def compute_alignment(con, regions: list[str]) -> None:
-    """Alignment, gaps and partner suggestions for `regions` on `con`, with the very SQL the build runs. Applicable
-    priorities of other regions are set aside first: each region's figures depend only on its own priorities and
-    the (EU-wide) hub tables, so the result for `regions` is the same as a full run's, at a fraction of the time."""
-    con.execute("DELETE FROM applicable_priorities WHERE NOT list_contains(?, nuts_code)", [regions])
-    for name in SQL_STEPS:
-        run_sql_file(con, name)
+    """Alignment, gaps and partner suggestions for `regions` on `con`: the method's own engine
+    (pipelines/method_engine.compute_alignment, the very call the build makes), restricted to those regions."""
+    from .method_engine import compute_alignment as engine
+
+    engine(con, regions)
 
 
 # --- before / after -----------------------------------------------------------------------------------------------
