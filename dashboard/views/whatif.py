@@ -106,10 +106,10 @@ if result is None:
 st.success(f"Recomputed {len(result.affected)} region(s) in {result.seconds:.2f} s with method "
            f"{whatif.method.METHOD_VERSION}: {', '.join(result.affected)}.")
 fig = result.figures
-has_cov = "coverage_before" in fig
-focus = fig.iloc[0]
+first = upload.rows[0]["nuts_code"][:4]  # the (first) territory of the file, as a region of level ≤ 2
+focus = fig[fig.nuts_code == first].iloc[0] if (fig.nuts_code == first).any() else fig.iloc[-1]
 cols = st.columns(4)
-cols[0].metric(f"Coverage {focus.nuts_code}", f"{100 * focus.coverage_after:.0f} %" if focus.coverage_after == focus.coverage_after else "–",
+cols[0].metric(f"Coverage of {focus['name']} ({focus.nuts_code})", f"{100 * focus.coverage_after:.0f} %" if focus.coverage_after == focus.coverage_after else "–",
                delta=f"{100 * focus.coverage_change:+.0f} pts" if focus.coverage_change == focus.coverage_change else None)
 closed = (result.gap_changes.change == "gap closed").sum()
 opened = result.gap_changes.change.str.contains("gap opened").sum()
