@@ -26,6 +26,7 @@ PAGES = [
     st.Page("views/compare.py", title="Compare regions", icon=":material/compare_arrows:"),
     st.Page("views/whatif.py", title="What-if", icon=":material/science:"),
     st.Page("views/change.py", title="Change over time", icon=":material/history:"),
+    st.Page("views/policy.py", title="Policy questions", icon=":material/policy:"),
     st.Page("views/data_method.py", title="Data & method", icon=":material/menu_book:"),
     st.Page("views/story.py", title="Presentation", icon=":material/slideshow:"),
 ]
