@@ -10,7 +10,8 @@ import pytest
 
 from pipelines import export, method
 
-MARTS = ("region_alignment", "gaps", "unaligned_competences", "partner_suggestions", "policy_alignment")
+MARTS = ("region_alignment", "gaps", "unaligned_competences", "partner_suggestions", "policy_alignment",
+         "method_sensitivity", "method_sensitivity_summary", "published_benchmarks")
 
 
 def test_every_eu_nuts2_region_has_a_2021_2027_row_or_a_reason(wh):
@@ -52,19 +53,62 @@ def test_gaps_statuses_agree_with_the_local_levels(wh):
         (status = 'weak' AND best_local_level BETWEEN 1 AND ? - 1) OR
         (status = 'uncovered' AND best_local_level IS NULL))""",
                       [method.COVERED_LEVEL, method.COVERED_LEVEL]).fetchone()[0] == 0
-    # nearest hubs really lie outside the region
-    assert wh.execute("""SELECT count(*) FROM gaps g JOIN hub_region_membership m
+    # nearest hubs really lie outside the region and do not serve it
+    assert wh.execute("""SELECT count(*) FROM gaps g JOIN hub_service_membership m
         ON m.hub_id = g.nearest_hub_id AND m.level = g.level AND m.nuts_code = g.nuts_code""").fetchone()[0] == 0
 
 
 def test_partner_suggestions_are_outside_the_region_and_explained(wh):
-    assert wh.execute("""SELECT count(*) FROM partner_suggestions p JOIN hub_region_membership m
+    # a partner does not already serve the region (it would count in its coverage)
+    assert wh.execute("""SELECT count(*) FROM partner_suggestions p JOIN hub_service_membership m
         ON m.hub_id = p.hub_id AND m.level = p.level AND m.nuts_code = p.nuts_code""").fetchone()[0] == 0
-    assert wh.execute("SELECT count(*) FROM partner_suggestions WHERE reasons NOT LIKE 'level _ in %km away%'"
+    assert wh.execute("SELECT count(*) FROM partner_suggestions WHERE reasons NOT LIKE 'level _ in %km away (+%= %'"
                       ).fetchone()[0] == 0
-    # only uncovered region × domain pairs get suggestions
+    # uncovered domains get 'fill' suggestions, weak ones 'strengthen', covered ones none
     assert wh.execute("""SELECT count(*) FROM partner_suggestions p JOIN region_domain_status s
-        USING (nuts_code, level, domain_code) WHERE s.status <> 'uncovered'""").fetchone()[0] == 0
+        USING (nuts_code, level, domain_code)
+        WHERE NOT ((s.status = 'uncovered' AND p.suggestion_type = 'fill')
+                OR (s.status = 'weak' AND p.suggestion_type = 'strengthen'))""").fetchone()[0] == 0
+
+
+def test_partner_rules_hold_on_the_real_data(wh):
+    # never a hub outside the EU and the Digital Europe associated countries (405 in method 1.0)
+    assert wh.execute("""SELECT count(*) FROM partner_suggestions WHERE NOT hub_in_eu AND NOT is_associated_country
+                      """).fetchone()[0] == 0
+    assert wh.execute("""SELECT count(*) FROM partner_suggestions p JOIN hubs_deduplicated h USING (hub_id)
+                         WHERE h.country_code IN ('UK', 'CH', 'IL')""").fetchone()[0] == 0
+    # beyond the distance rule only with a border or served-area reason, or flagged as a fallback
+    assert wh.execute("""SELECT count(*) FROM partner_suggestions WHERE distance_km > ?
+        AND NOT (neighbour OR serves_neighbour OR NOT meets_distance_rule)""",
+                      [method.PARTNER_MAX_DISTANCE_KM]).fetchone()[0] == 0
+    # fallbacks are rare: under 5 % of the NUTS 2 suggestions (islands and outermost regions, mostly)
+    fallback, total = wh.execute("""SELECT count(*) FILTER (WHERE NOT meets_distance_rule), count(*)
+                                    FROM partner_suggestions WHERE level = 2""").fetchone()
+    assert fallback < 0.05 * total
+    # Dresden's raw-materials partners are no longer in Türkiye (method 1.0: #2 at 1,529 km)
+    assert wh.execute("""SELECT count(*) FROM partner_suggestions WHERE nuts_code = 'DED2'
+                         AND hub_country_code = 'TR'""").fetchone()[0] == 0
+
+
+def test_method_2_figures_hold_together(wh):
+    bad = wh.execute("""SELECT count(*) FROM region_alignment WHERE coverage_all IS NOT NULL AND NOT (
+        coverage_low <= coverage_all + 1e-9 AND coverage_all <= coverage_high + 1e-9
+        AND coverage_declared <= coverage_all + 1e-9 AND coverage = coverage_all)""").fetchone()[0]
+    assert bad == 0
+    # ranked ⇔ no reason; ranked regions have a rank, unranked none
+    assert wh.execute("""SELECT count(*) FROM region_alignment WHERE is_ranked = (not_ranked_reason IS NOT NULL)
+                         OR is_ranked <> (rank_in_eu IS NOT NULL)""").fetchone()[0] == 0
+    # every scored region has a row per documented reading
+    n_variants = len(method.VARIANTS)
+    assert wh.execute("""SELECT count(*) FROM (SELECT nuts_code, period, count(*) AS n FROM method_sensitivity
+                         GROUP BY ALL HAVING n <> ?)""", [n_variants]).fetchone()[0] == 0
+    # Braunschweig (DE91) scored 0 in method 1.0 for want of a hub address; its served area counts now
+    n_hubs, coverage = wh.execute("""SELECT n_hubs, coverage_all FROM region_alignment
+                                     WHERE nuts_code = 'DE91' AND period = '2021-2027'""").fetchone()
+    assert n_hubs > 0 and coverage > 0
+    # published figures: one row per figure, each with a value and an explanation
+    assert wh.execute("""SELECT count(*) FROM published_benchmarks WHERE atlas_value IS NOT NULL
+                         AND length(explanation) > 40""").fetchone()[0] == len(method.PUBLISHED_BENCHMARKS)
 
 
 def test_every_mart_row_carries_the_method_version(wh):
