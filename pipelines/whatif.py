@@ -561,10 +561,11 @@ def apply_hubs(con, upload: Upload, ref: Reference) -> pd.DataFrame:
                           "evidence": f"uploaded file row {r['row']}"})
     _insert_known_columns(con, "hubs", pd.DataFrame(hubs))
     _insert_known_columns(con, "hub_competences", pd.DataFrame(comps))
-    has_areas = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'hub_service_areas'"
-                            ).fetchone()[0]
-    if areas and has_areas:
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "hub_service_areas" in tables and areas:
         _insert_known_columns(con, "hub_service_areas", pd.DataFrame(areas))
+    if "hub_service_nuts2" in tables:
+        _insert_known_columns(con, "hub_service_nuts2", service_nuts2(ref, upload))
     elif areas:
         upload.problems.append(Problem(None, "served_nuts_codes", "served regions are listed but not counted: this "
                                        f"warehouse's method ({method.METHOD_VERSION}) counts a hub only in the "
@@ -575,6 +576,22 @@ def apply_hubs(con, upload: Upload, ref: Reference) -> pd.DataFrame:
         "nuts_code": [r["nuts_code"] for r in upload.rows], "placed_by": [r["placed_by"] for r in upload.rows],
         "served_nuts_codes": ["; ".join(r["served"]) for r in upload.rows],
         "competences": ["; ".join(f"{d}:{lvl}" for d, lvl in r["competences"].items()) for r in upload.rows]})
+
+
+def service_nuts2(ref: Reference, upload: Upload) -> pd.DataFrame:
+    """hub_service_nuts2 rows of the uploaded hubs: the NUTS 2 region of the address ('address'), and every NUTS 2
+    region of the served codes ('declared'; a NUTS 0 or 1 code stands for all its NUTS 2 regions); strongest kept."""
+    rows: dict[tuple[str, str], tuple[str, str]] = {}
+    level2 = [c for c, r in ref.regions.items() if r["level"] == 2 and r["is_eu"]]
+    for r in upload.rows:
+        hub_id = f"upload:hub:{r['row']}"
+        if ref.regions[r["nuts_code"]]["level"] >= 2:
+            rows[(hub_id, r["nuts_code"][:4])] = ("address", f"uploaded file row {r['row']}: hub address")
+        for served in r["served"]:
+            for code in (c for c in level2 if c.startswith(served)):
+                rows.setdefault((hub_id, code), ("declared", f"uploaded file row {r['row']}: serves {served}"))
+    return pd.DataFrame([(h, c, b, e) for (h, c), (b, e) in rows.items()],
+                        columns=["hub_id", "nuts2_code", "basis", "evidence"])
 
 
 def _insert_known_columns(con, table: str, frame: pd.DataFrame) -> None:
@@ -592,8 +609,10 @@ def compute_alignment(con, regions: list[str]) -> None:
 
 
 # --- before / after -----------------------------------------------------------------------------------------------
-FIGURE_COLUMNS = ["coverage", "alignment_score", "focus", "n_priorities", "n_priority_domains", "n_domains_covered",
-                  "n_domains_weak", "n_domains_uncovered", "n_hubs", "rank_in_eu"]
+# the figures compared before / after (those the warehouse's method has; coverage_all is method 2.0's headline)
+FIGURE_COLUMNS = ["coverage_all", "coverage_declared", "coverage_low", "coverage_high", "fit", "n_priorities",
+                  "n_priority_domains", "n_domains_covered", "n_domains_weak", "n_domains_uncovered", "n_hubs",
+                  "rank_in_eu"]
 
 
 @dataclass
@@ -620,27 +639,30 @@ class WhatIfResult:
 
 
 def _region_figures(con, regions: list[str]) -> pd.DataFrame:
-    cols = [c for c in FIGURE_COLUMNS if c in {r[0] for r in con.execute("DESCRIBE region_alignment").fetchall()}]
+    present = {r[0] for r in con.execute("DESCRIBE region_alignment").fetchall()}
+    cols = [c for c in FIGURE_COLUMNS + ["is_ranked"] if c in present]
     return con.execute(f"""SELECT nuts_code, level, name, {', '.join(cols)} FROM region_alignment
                            WHERE list_contains(?, nuts_code) AND period = ?""", [regions, WHATIF_PERIOD]).df()
 
 
 def _rerank(source, after: pd.DataFrame) -> pd.DataFrame:
-    """rank_in_eu after the change: the affected regions' new scores ranked among every other region's (unchanged)
-    score of the same level, as the build ranks them (rank(), highest score first)."""
-    if "rank_in_eu" not in after or "alignment_score" not in after:
+    """rank_in_eu after the change, as the method ranks: the affected regions' new headline (coverage_all, rounded to
+    method.RANK_COVERAGE_DECIMALS; ties share a rank) among every other ranked region's unchanged one, same level."""
+    if "rank_in_eu" not in after or "coverage_all" not in after:
         return after
-    others = source.execute("""SELECT nuts_code, level, alignment_score FROM region_alignment
-                               WHERE period = ? AND alignment_score IS NOT NULL AND NOT list_contains(?, nuts_code)""",
-                            [WHATIF_PERIOD, after.nuts_code.tolist()]).df()
+    decimals = getattr(method, "RANK_COVERAGE_DECIMALS", 2)
+    others = source.execute("""SELECT level, round(coverage_all, ?) AS key FROM region_alignment
+                               WHERE period = ? AND is_ranked AND NOT list_contains(?, nuts_code)""",
+                            [decimals, WHATIF_PERIOD, after.nuts_code.tolist()]).df()
+    ranked = after.is_ranked.fillna(False).astype(bool) if "is_ranked" in after else after.coverage_all.notna()
+    keys = after.coverage_all.round(decimals)
     ranks = []
-    for r in after.itertuples():
-        if pd.isna(r.alignment_score):
+    for i, r in enumerate(after.itertuples()):
+        if not ranked.iloc[i] or pd.isna(keys.iloc[i]):
             ranks.append(None)
             continue
-        level_scores = others[others.level == r.level].alignment_score
-        ranks.append(1 + int((level_scores > r.alignment_score).sum())
-                     + int(((after.level == r.level) & (after.alignment_score > r.alignment_score)).sum()))
+        ranks.append(1 + int((others[others.level == r.level].key > keys.iloc[i]).sum())
+                     + int(((after.level == r.level) & ranked & (keys > keys.iloc[i])).sum()))
     return after.assign(rank_in_eu=pd.array(ranks, dtype="Int64"))
 
 
@@ -673,6 +695,7 @@ def _change(before, after) -> str:
 def compare(source, con, regions: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     before = _region_figures(source, regions)
     after = _rerank(source, _region_figures(con, regions))
+    before, after = before.drop(columns="is_ranked", errors="ignore"), after.drop(columns="is_ranked", errors="ignore")
     figures = before.merge(after, on=["nuts_code", "level", "name"], how="outer", suffixes=("_before", "_after"))
     for col in FIGURE_COLUMNS:
         if f"{col}_before" in figures:
@@ -789,7 +812,7 @@ def main_cli(args) -> int:
         source.close()
     print(f"recomputed {len(result.affected)} regions in {result.seconds:.2f}s: {', '.join(result.affected)}")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
-        shown = [c for c in result.figures.columns if c.startswith(("nuts_code", "coverage", "alignment_score",
+        shown = [c for c in result.figures.columns if c.startswith(("nuts_code", "coverage_all", "fit_",
                                                                    "n_domains_uncovered"))]
         print(result.figures[shown].to_string(index=False))
         print(f"\n{len(result.gap_changes)} gap changes; {len(result.new_partners)} partner-suggestion changes")

@@ -40,9 +40,13 @@ def _upload(world, ref, kind: str, text: str) -> whatif.Upload:
 
 def _figures(result) -> dict[str, tuple]:
     f = result.figures.set_index("nuts_code")
-    return {code: (row.coverage_after, row.alignment_score_after) for code, row in f.iterrows()}
+    return {code: (row.coverage_all_after, row.coverage_low_after, row.fit_after) for code, row in f.iterrows()}
 
 
+# atlas-method-2.0 on the world (README): national priorities weigh ½ next to a regional list; a region is covered by
+# the hubs that serve it (edih:1 serves AA12 as 'assumed'); coverage_low here = the address-only reading; fit = the
+# serving hubs' share of levels in the priority domains / the EU-wide share of those domains (53 levels: AI 6, CYB 16,
+# HPC 7, ROB 7, AGRI 6, TOUR 11).
 def test_replacing_a_regions_list_is_recomputed_by_hand(world, ref):
     # AA12's own list (P4: HPC) replaced by one priority in tourism (TOUR, given in the file).
     upload = _upload(world, ref, "priorities", "nuts_code,title,domains\nAA12,Coastal heritage,TOUR\n")
@@ -50,30 +54,30 @@ def test_replacing_a_regions_list_is_recomputed_by_hand(world, ref):
     # affected: AA12, the NUTS 1 region AA1 and the country AA containing it; not AA11 nor BB
     assert result.affected == ["AA", "AA1", "AA12"]
     got = _figures(result)
-    # AA12: AI ½ + CYB ½ (national P1) + TOUR 1 = 2; covered: TOUR (edih:2 level 3) → 1/2 = 0.5.
-    #       focus: edih:2's 8 levels, AI 1 + TOUR 3 = 4 in priorities → ½; score 100·2·½·½/1 = 50.
-    assert got["AA12"] == (0.5, 50.0)
-    # AA1 and AA: AI 1, CYB ½, AGRI ½, TOUR 1 (P3) + 1 (upload) = 2, HPC gone → 4; covered AI, AGRI, TOUR → 3.5/4.
-    #       focus (edih:1 10 + edih:2 4) / (13 + 8) = 2/3; score 100·2·⅞·⅔/(⅞+⅔) = 100·28/37 = 75.68.
-    assert got["AA1"] == (0.875, 75.68) and got["AA"] == (0.875, 75.68)
-    before = result.figures.set_index("nuts_code")
-    assert before.loc["AA12", "alignment_score_before"] == 55.56  # the world's figure before the upload
+    # AA12: AI ¼ + CYB ¼ (national P1 at ½) + TOUR 1 = 1.5. Served by edih:2 (TOUR 3 covers, AI 1 weak) and edih:1
+    #       (assumed: AI 5 covers, CYB 2 weak) → (¼ + 1)/1.5 = 5/6. Address only (edih:2): TOUR → 1/1.5 = 2/3.
+    #       fit: levels in AI/CYB/TOUR 4 (edih:2) + 7 (edih:1) of 21, against (6 + 16 + 11)/53 → 583/693 = 0.841.
+    assert got["AA12"] == (0.8333, 0.6667, 0.841)
+    # AA1 and AA: AI ¾, CYB ¼, AGRI ½, TOUR 1 (P3) + 1 (upload) = 2, HPC gone → 3.5; all but CYB covered → 13/14.
+    #       fit: (10 + 4)/21 against (6 + 16 + 6 + 11)/53 → 106/117 = 0.906.
+    assert got["AA1"][0] == got["AA"][0] == 0.9286 and got["AA1"][2] == 0.906
+    figures = result.figures.set_index("nuts_code")
+    assert figures.loc["AA12", "coverage_all_before"] == 0.8333  # the world's figure before the upload (README)
+    assert figures.loc["AA12", "fit_before"] == 1.044
     changes = {(r.nuts_code, r.domain_code): r.change for r in result.gap_changes.itertuples()}
-    assert changes[("AA12", "HPC")] == "priority domain dropped"
-    assert changes[("AA12", "TOUR")] == "new priority domain, covered"
-    assert ("AA1", "TOUR") not in changes  # TOUR was already a covered AA1 domain (P3)
-    assert changes[("AA1", "HPC")] == "priority domain dropped"
-    # AA12's CYB is still uncovered: its partner suggestions do not change
+    assert changes == {("AA12", "HPC"): "priority domain dropped", ("AA12", "TOUR"): "new priority domain, covered",
+                       ("AA1", "HPC"): "priority domain dropped", ("AA", "HPC"): "priority domain dropped"}
+    # AA12's CYB is still weak: its partner suggestions do not change
     assert result.new_partners.empty
-    # rank among all regions of the level: AA12 50.0 vs AA11 60.61 and BB11 30.77 → 2nd of NUTS 2
-    assert before.loc["AA12", "rank_in_eu_after"] == 2
+    # rank among all NUTS 2 regions by coverage in whole percent: BB11 100, AA12 83, AA11 50 → 2nd
+    assert figures.loc["AA12", "rank_in_eu_after"] == 2
 
 
 def test_adding_to_a_regions_list(world, ref):
     upload = _upload(world, ref, "priorities", "nuts_code,title,domains\nAA12,Coastal heritage,Tourism\n")
     result = whatif.run_whatif(world, upload, ref, mode="add")
-    # AA12: AI ½, CYB ½, HPC 1, TOUR 1 = 3; covered HPC, TOUR → 2/3
-    assert round(result.figures.set_index("nuts_code").loc["AA12", "coverage_after"], 4) == round(2 / 3, 4)
+    # AA12: AI ¼, CYB ¼, HPC 1, TOUR 1 = 2.5; covered AI, HPC, TOUR → 2.25/2.5 = 0.9; address only HPC + TOUR → 0.8
+    assert _figures(result)["AA12"][:2] == (0.9, 0.8)
 
 
 def test_a_new_hub_closes_a_gap_and_replaces_partner_suggestions(world, ref):
@@ -82,20 +86,26 @@ def test_a_new_hub_closes_a_gap_and_replaces_partner_suggestions(world, ref):
     # affected: the hub's regions AA12, AA1, AA and AA12's NUTS 2 neighbours AA11 and BB11 (across the border)
     assert set(result.affected) == {"AA", "AA1", "AA12", "AA11", "BB11"}
     got = _figures(result)
-    # AA12: AI ½, CYB ½, HPC 1 = 2; covered HPC, CYB → 1.5/2 = 0.75; focus (8 + 4) levels, in priorities
-    #       HPC 4 + AI 1 + CYB 4 = 9 → 0.75; score 75.
-    assert got["AA12"] == (0.75, 75.0)
-    # AA1: every domain covered now → 1.0; focus (10 + 8 + 4)/(13 + 8 + 4) = 22/25; score 2·0.88/1.88 = 93.62
-    assert got["AA1"] == (1.0, 93.62)
-    assert got["AA11"] == (0.5, 60.61)  # AA11's own hubs are unchanged
+    # AA12: AI ¼, CYB ¼, HPC 1 all covered now → 1.0; address only (edih:2 + the new hub): AI weak → 1.25/1.5.
+    #       fit: 16 of 25 serving levels in AI/CYB/HPC; the EU distribution gains CYB 4 (57 levels; AI 6, CYB 20,
+    #       HPC 7) → 0.64 / (33/57) = 1.105.
+    assert got["AA12"] == (1.0, 0.8333, 1.105)
+    # AA11 keeps its coverage; its fit moves only through the EU-wide distribution: (10/13) / (43/57) = 1.020
+    assert got["AA11"] == (0.5, 0.5, 1.02)
+    assert got["AA1"][0] == 1.0
     figures = result.figures.set_index("nuts_code")
-    assert figures.loc["AA12", "n_hubs_after"] == 2 and figures.loc["AA12", "n_hubs_change"] == 1
+    assert figures.loc["AA12", "n_hubs_change"] == 1
     changes = {(r.nuts_code, r.domain_code): r.change for r in result.gap_changes.itertuples()}
     assert changes == {("AA12", "CYB"): "gap closed", ("AA1", "CYB"): "gap closed", ("AA", "CYB"): "gap closed"}
-    # AA12's CYB gap had two partner suggestions (jrc:11 77.30, edih:3 72.30); both go
-    gone = result.new_partners[result.new_partners.nuts_code == "AA12"]
-    assert sorted(gone.hub_id) == ["edih:3", "jrc:11"]
-    assert set(gone.change) == {"no longer suggested (gap closed or a better partner)"}
+    partners = result.new_partners
+    # AA12's CYB suggestions (README: jrc:11 76.00, edih:3 75.55, far:1 70.00, no:1 54.66) all go
+    gone = partners[(partners.nuts_code == "AA12")]
+    assert sorted(zip(gone.hub_id, gone.score)) == [("edih:3", 75.55), ("far:1", 70.0), ("jrc:11", 76.0),
+                                                     ("no:1", 54.66)]
+    # the new hub strengthens AA11's weak CYB: 10 × 4 + 5 declared + 20 × (1 − 111.2/500) + 10 same country
+    # + 10 neighbour = 80.55, ranked first
+    new = partners[partners.change == "new suggestion"]
+    assert list(zip(new.nuts_code, new.hub_id, new["rank"], new.score)) == [("AA11", "upload:hub:2", 1, 80.55)]
 
 
 def test_the_source_warehouse_is_untouched(world, ref):
