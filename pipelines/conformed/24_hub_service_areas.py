@@ -181,7 +181,7 @@ def run(ctx: BuildContext) -> int:
                                             f"gazetteer of {h.country_code}: not counted",
                              h.hub_id, sa.quote(h.text, start, end)))
         if h.is_dep_funded and isinstance(h.nuts1_code, str) and h.nuts1_code[:2] in ASSUMED_NUTS1_COUNTRIES \
-                and not any(r[3] in ("declared", "national") for r in found):
+                and not any(r[2] in ("declared", "national") for r in found):
             rows.append((h.hub_id, h.nuts1_code, 1, "assumed",
                          f"Digital-Europe-funded EDIH with no declared area: assumed to serve the NUTS 1 region of "
                          f"its address ({h.nuts1_code}, the level of regional government in {h.nuts1_code[:2]})"))
