@@ -103,3 +103,25 @@ def test_evaluate_counts_claims_not_addresses():
     m = sa.evaluate(predicted, judged)
     assert (m["claimed"], m["correct"], m["wanted"], m["found"]) == (3, 2, 3, 2)
     assert m["precision"] == pytest.approx(2 / 3) and m["recall"] == pytest.approx(2 / 3)
+
+
+def test_declared_areas_rules_decide_and_say_which():
+    """The step's decision per hub (conformed/24_hub_service_areas.declared_areas) on a real-looking record."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    step = import_module("pipelines.conformed.24_hub_service_areas")
+    names = dict(NAMES) | {"saxony": [Place("DED", 1, "DE", "name_variant", "Saxony")],
+                           "lower silesia": [Place("PL51", 2, "PL", "name_variant", "Lower Silesia")]}
+    hub = SimpleNamespace(country_code="NL", title_length=0,
+                          text="The hub covers the provinces of Limburg and Utrecht, and the region of Lower Silesia.")
+    rows, rejected, _ = step.declared_areas(hub, names, {}, {"NL42": 2, "NL31": 2}, {})
+    got = {code: ev for code, _, basis, ev in rows}
+    assert set(got) == {"NL42", "NL31"}
+    assert "also in BE: the address country decides" in got["NL42"]
+    assert any("'Lower Silesia' is a region/place of PL, not of the address country NL" in r for r, _ in rejected)
+    # a NUTS code of another country is rejected with the reason, one of the hub's country counted
+    hub2 = SimpleNamespace(country_code="DE", title_length=0, text="Serving the NUTS-2 region DE94 and NUTS2-RO12.")
+    rows2, rejected2, _ = step.declared_areas(hub2, names, {}, {"DE94": 2, "RO12": 2}, {})
+    assert [r[0] for r in rows2] == ["DE94"]
+    assert any("'RO12'" in r and "not in the address country DE" in r for r, _ in rejected2)
