@@ -67,14 +67,21 @@ def _country_alternation(country_code: str) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or r"(?!x)x"
 
 
-def national_declaration(text: str | None, country_code: str | None) -> str | None:
-    """The words declaring national scope (with a little context), or None."""
+def national_declaration(text: str | None, country_code: str | None, hub_names: tuple[str, ...] = ()) -> str | None:
+    """The words declaring national scope (with a little context), or None. A scope stated of another organisation
+    ("INCIBE has a national scope" in a consortium's description) is not the hub's: when the words follow
+    "<Name> has" and the name is not one of `hub_names`, they are skipped."""
     if not text or not country_code:
         return None
     alt = _country_alternation(country_code)
+    own = {place_key(n) for n in hub_names if n} | {"it", "the hub", "hub", "we", "edih", "dih", "the edih"}
     for pattern in NATIONAL_PATTERNS:
-        m = re.search(pattern.replace("{country}", alt), text, flags=re.IGNORECASE)
-        if m:
+        for m in re.finditer(pattern.replace("{country}", alt), text, flags=re.IGNORECASE):
+            subject = re.search(r"([A-Z][\w.\-]*(?: [A-Z][\w.\-]*)*) (?:has|have)(?: an?)?(?: broad| wide| full)?\s*$",
+                                text[max(0, m.start() - 80):m.start()])
+            if subject and place_key(subject.group(1)) not in own and not any(
+                    place_key(subject.group(1)) in k or k in place_key(subject.group(1)) for k in own if len(k) > 3):
+                continue
             return quote(text, m.start(), m.end())
     return None
 

@@ -96,7 +96,7 @@ def declared_areas(hub, names, gaz, nuts_codes, older_codes) -> tuple[list[tuple
     rows, rejected = [], []
     text, cc = hub.text or "", hub.country_code
     mentions = sa.find_mentions(text, names, gaz, title_length=int(hub.title_length))
-    national = sa.national_declaration(text, cc)
+    national = sa.national_declaration(text, cc, (hub.name, hub.title))
     if national and cc:
         rows.append((cc, 0, "national", f'declares national scope: "{national}"'))
     declared: dict[str, str] = {}
@@ -153,7 +153,7 @@ def declared_areas(hub, names, gaz, nuts_codes, older_codes) -> tuple[list[tuple
 def run(ctx: BuildContext) -> int:
     con = ctx.con
     hubs = con.execute("""
-        SELECT hub_id, source, country_code, nuts1_code, nuts2_code, is_dep_funded, placement_method,
+        SELECT hub_id, source, name, title, country_code, nuts1_code, nuts2_code, is_dep_funded, placement_method,
                placement_evidence, source_line,
                CASE WHEN source = 'edih_2025' THEN concat_ws('. ', name, title, description) END AS text,
                CASE WHEN source = 'edih_2025' THEN length(concat_ws('. ', name, title)) ELSE 0 END AS title_length
