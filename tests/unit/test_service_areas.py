@@ -132,3 +132,9 @@ def test_national_scope_of_a_partner_is_not_the_hubs():
     assert sa.national_declaration(text, "ES", ("CyberDIH", "Cybersecurity Innovation Hub")) is None
     own = "DIH4CN has a national scope, providing services for all the Portuguese territory."
     assert sa.national_declaration(own, "PT", ("DIH4CN", "Digital Innovation Hub for Climate Neutrality"))
+
+
+def test_names_glued_by_a_lost_space():
+    names = {"north denmark": [Place("DK05", 2, "DK", "name_variant", "North Denmark")]}
+    assert codes("This proposal covers the NUTS2 Region of NorthDenmark.", names) == [("NorthDenmark", ["DK05"])]
+    assert codes("The hub covers CeADAR and InnDIH.", names) == []
