@@ -27,6 +27,7 @@ import pandas as pd
 from .. import paths
 from .. import service_areas as sa
 from ..context import BuildContext
+from ..errors import InputFileError
 from ..placement import place_key
 
 BASIS_RANK = {"address": 1, "declared": 2, "national": 3, "assumed": 4}
@@ -57,7 +58,7 @@ def _name_index(con) -> dict[str, list[sa.Place]]:
         for line, row in enumerate(csv.DictReader(f), start=2):
             code = row["nuts_code"].strip()
             if code not in levels:
-                raise ValueError(f"{path}:{line}: {code!r} is not a NUTS 2021 code")
+                raise InputFileError(f"{path}:{line}: {code!r} is not a NUTS 2021 code")
             _add(index, place_key(row["name"]), sa.Place(code, levels[code], code[:2], "name_variant", row["name"]))
     return index
 
