@@ -189,3 +189,52 @@ def test_service_area_rules_precision_on_the_hand_checked_sample(wh):
     assert m["recall"] >= 0.85, m
     held_out = evaluate(predicted, {r["hub_id"]: judged[r["hub_id"]] for r in rows if r["subset"] == "holdout"})
     assert held_out["precision"] >= 0.9, held_out
+
+
+def test_hub_link_rules_on_the_hand_checked_pairs(wh):
+    """tests/fixtures/hub_link_pairs_sample.csv: 109 candidate pairs judged by hand (77 calibration + 32 held out).
+    A pair counts as linked when it is in hub_links or hub_duplicates."""
+    import csv
+
+    from tests.conftest import FIXTURES
+
+    rows = list(csv.DictReader(open(FIXTURES / "hub_link_pairs_sample.csv", encoding="utf-8")))
+    assert len(rows) >= 50 and all(r["reasoning"] and r["verdict"] in ("same", "different") for r in rows)
+    linked = {tuple(sorted(p)) for p in wh.execute(
+        "SELECT edih_hub_id, jrc_hub_id FROM hub_links UNION SELECT hub_id_a, hub_id_b FROM hub_duplicates").fetchall()}
+    tp = sum(1 for r in rows if r["verdict"] == "same" and tuple(sorted((r["hub_id_a"], r["hub_id_b"]))) in linked)
+    fp = sum(1 for r in rows if r["verdict"] == "different" and tuple(sorted((r["hub_id_a"], r["hub_id_b"]))) in linked)
+    fn = sum(1 for r in rows if r["verdict"] == "same") - tp
+    assert tp / (tp + fp) >= 0.95, (tp, fp, fn)
+    assert tp / (tp + fn) >= 0.85, (tp, fp, fn)
+
+
+def test_same_organisation_counts_once(wh):
+    # CeADAR: EDIH and DIH records of the EDIH catalogue and the JRC record are one organisation
+    orgs = wh.execute("""SELECT DISTINCT o.organisation_id FROM hub_organisations o JOIN hubs h USING (hub_id)
+                         WHERE h.name ILIKE 'CeADAR%'""").fetchall()
+    assert len(orgs) == 1
+    # renamed Mittelstand centre: old JRC name and new EDIH name are one organisation
+    hamburg = wh.execute("""SELECT count(DISTINCT o.organisation_id) FROM hub_organisations o JOIN hubs h USING (hub_id)
+                            WHERE h.name IN ('Mittelstand-Digital Zentrum Hamburg',
+                                             'Mittelstand 4.0 centre of excellence Hamburg')""").fetchall()[0][0]
+    assert hamburg == 1
+
+
+def test_inferred_covering_level_on_the_hand_judged_sample(wh):
+    """tests/fixtures/competence_inference_sample.csv: 170 inferred (hub, domain) rows of 42 hubs judged by reading
+    the descriptions ('strong' = the hub offers it as a main competence). Inferred rows at the covering level (3) must
+    be 'strong' in at least 85 % of cases."""
+    import csv
+
+    from tests.conftest import FIXTURES
+
+    rows = list(csv.DictReader(open(FIXTURES / "competence_inference_sample.csv", encoding="utf-8")))
+    assert len({r["hub_id"] for r in rows}) >= 40
+    got = {(h, d): (lvl, src) for h, d, lvl, src in wh.execute(
+        "SELECT hub_id, domain_code, level, source FROM hub_competences").fetchall()}
+    covering = [r for r in rows if got[(r["hub_id"], r["domain_code"])] == (3, "inferred_description")]
+    precision = sum(r["judgement"] == "strong" for r in covering) / len(covering)
+    assert len(covering) >= 10 and precision >= 0.85, (len(covering), precision)
+    # no row judged 'wrong' reaches the covering level
+    assert not [r for r in covering if r["judgement"] == "wrong"]
