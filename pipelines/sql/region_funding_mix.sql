@@ -108,6 +108,13 @@ WITH grid AS (
 SELECT nuts_code, level::INTEGER AS level, period, funding_source, amount_eur,
        round(amount_eur / nullif(population, 0), 2) AS per_capita_eur, years, basis,
        coalesce(is_estimate, false) AND amount_eur IS NOT NULL AS is_estimate,
-       placed_share, note, source_url, country_code, population, population_year
+       placed_share, note, source_url, country_code, population, population_year,
+       CASE funding_source
+           WHEN 'erdf_ri_ict' THEN CASE period WHEN '2014-2020' THEN 'ERDF 2014-2020, planned for research & innovation and ICT'
+                                               ELSE 'ERDF 2021-2027, planned (not found)' END
+           WHEN 'horizon' THEN CASE period WHEN '2014-2020' THEN 'Horizon 2020' ELSE 'Horizon Europe' END
+           ELSE CASE period WHEN '2014-2020' THEN 'Digital Europe (did not exist before 2021)'
+                            ELSE 'Digital Europe, EDIH grants' END
+       END AS programme
 FROM filled
 ORDER BY level, nuts_code, period, funding_source;
