@@ -50,6 +50,8 @@ WITH grid AS (
                 CASE WHEN d.estimate_share >= 0.9999 THEN 'country_budget_share'
                      WHEN d.estimate_share <= 0.0001 THEN 'published'
                      ELSE 'published + country_budget_share' END
+            WHEN g.funding_source = 'digital_europe_edih' AND g.period = '2021-2027'
+                 AND dc.n_with_amount = dc.n_funded AND dc.n_funded > 0 THEN 'no EDIH serving the region'
         END AS basis,
         CASE
             WHEN g.funding_source = 'erdf_ri_ict' AND g.period = '2014-2020' THEN e.basis ILIKE '%shared by population%'
@@ -79,7 +81,9 @@ WITH grid AS (
                 'Horizon Europe participations with NUTS codes are held for Germany only (see funding_data_gaps)'
             WHEN g.funding_source = 'horizon' THEN 'Horizon Europe EC contribution (Germany, CORDIS August 2026), placed by registered address'
             WHEN g.period = '2014-2020' THEN 'Digital Europe started in 2021: no 2014-2020 money'
-            WHEN d.nuts_code IS NOT NULL OR (dc.n_with_amount = dc.n_funded AND dc.n_funded > 0) THEN
+            WHEN d.nuts_code IS NULL AND dc.n_with_amount = dc.n_funded AND dc.n_funded > 0 THEN
+                'none of the country''s ' || dc.n_funded || ' Digital-Europe-funded EDIHs serves this region (served areas: hub_service_nuts2)'
+            WHEN d.nuts_code IS NOT NULL THEN
                 'Digital Europe EU contribution to EDIHs' ||
                 CASE WHEN g.level > 0 THEN ', split over the regions each EDIH serves by population share (estimate)' ELSE '' END ||
                 CASE WHEN d.estimate_share > 0 THEN '; includes the country''s EDIH budget split equally over its funded EDIHs (estimate)' ELSE '' END ||
@@ -104,6 +108,13 @@ WITH grid AS (
 SELECT nuts_code, level::INTEGER AS level, period, funding_source, amount_eur,
        round(amount_eur / nullif(population, 0), 2) AS per_capita_eur, years, basis,
        coalesce(is_estimate, false) AND amount_eur IS NOT NULL AS is_estimate,
-       placed_share, note, source_url, country_code, population, population_year
+       placed_share, note, source_url, country_code, population, population_year,
+       CASE funding_source
+           WHEN 'erdf_ri_ict' THEN CASE period WHEN '2014-2020' THEN 'ERDF 2014-2020, planned for research & innovation and ICT'
+                                               ELSE 'ERDF 2021-2027, planned (not found)' END
+           WHEN 'horizon' THEN CASE period WHEN '2014-2020' THEN 'Horizon 2020' ELSE 'Horizon Europe' END
+           ELSE CASE period WHEN '2014-2020' THEN 'Digital Europe (did not exist before 2021)'
+                            ELSE 'Digital Europe, EDIH grants' END
+       END AS programme
 FROM filled
 ORDER BY level, nuts_code, period, funding_source;
