@@ -8,9 +8,9 @@
 -- or serving a region bordering it. Only when no hub meets the rule for a region × domain: the hubs of the
 -- same country ('fallback: same country'), and when there are none, those of the EU ('fallback: EU').
 -- Score (max 100), every component a column and spelt out in `reasons`:
---   $points_per_level × level                                      (level 5 → 50)
+--   $points_per_level × level                                      (level 5 → 40)
 -- + $declared_points if that level is the hub's own declaration (evidence grade 'declared')
--- + $proximity_points × (1 − distance_km / $partner_max_distance_km), 0 beyond   (0 km → 20, 250 km → 10)
+-- + $proximity_points × (1 − distance_km / $partner_max_distance_km), 0 beyond   (0 km → 30, 250 km → 15)
 -- + $same_country_points if the hub is in the region's country
 -- + $neighbour_points if the hub lies in or serves a region (same NUTS level) bordering the region
 -- + $dep_funded_points if the hub is a Digital Europe-funded EDIH
