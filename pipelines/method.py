@@ -146,8 +146,7 @@ MANUFACTURING_DOMAINS = ("SEC_MANUFACTURING", "TECH_ADVANCED_MANUFACTURING")
 # (benchmark_id, figure, published share, published definition, atlas definition, why the two can differ)
 PUBLISHED_BENCHMARKS = (
     ("edih_present", "EU NUTS 2 regions with an EDIH present", 0.85,
-     "share of European NUTS 2 regions with at least one EDIH (Digital Europe-funded, first and second call) "
-     "located in them",
+     "share of European NUTS 2 regions with at least one EDIH (Digital Europe-funded) located in them",
      "share of EU-27 NUTS 2021 level-2 regions (extra-regio excluded) with at least one Digital Europe-funded EDIH "
      "of the April 2025 EDIH catalogue at its address",
      "the catalogue gives one address per EDIH, but an EDIH is a consortium whose members work from several regions; "
@@ -183,5 +182,5 @@ PUBLISHED_BENCHMARKS = (
      "any level",
      "the atlas counts an EDIH whose catalogue entry has machinery/general manufacturing or advanced manufacturing at "
      "any level (level >= 3 only: see that column), including tags inferred from descriptions, while the JRC counted "
-     "the sectors an EDIH named as its targets in its proposal; the 2025 catalogue also lists more sectors per EDIH"),
+     "the sectors an EDIH named as its targets in its proposal"),
 )
