@@ -527,3 +527,15 @@ def test_compute_alignment_on_a_bare_connection_restricted_to_some_regions(world
     with pytest.raises(Exception, match="regions` is empty"):
         compute_alignment(con, regions=[])
     con.close()
+
+
+def test_country_influence_drops_the_country_that_carries_the_correlation():
+    from pipelines.report_sections.alignment import country_influence
+
+    # country XX: few domains and low coverage; YY: no relation between the two
+    frame = pd.DataFrame({"country_code": ["XX"] * 4 + ["YY"] * 6,
+                          "n_priority_domains": [1, 2, 2, 3, 10, 11, 12, 13, 14, 15],
+                          "coverage_all": [0.0, 0.1, 0.1, 0.2, 0.9, 0.5, 0.8, 0.6, 0.7, 0.55]})
+    (dropped, regions, rho), = country_influence(frame, n=1)
+    assert (dropped, regions) == ("XX", 6)
+    assert abs(rho) < 0.5
