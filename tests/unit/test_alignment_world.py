@@ -539,3 +539,24 @@ def test_country_influence_drops_the_country_that_carries_the_correlation():
     (dropped, regions, rho), = country_influence(frame, n=1)
     assert (dropped, regions) == ("XX", 6)
     assert abs(rho) < 0.5
+
+
+def test_hub_organisations_replace_hub_links_when_present(world):
+    """With the hubs branch's hub_organisations in the input, organisations come from it (not from hub_links): the
+    same world with jrc:10 → edih:1 there and no hub_links row gives the same figures."""
+    from pipelines.method_engine import REQUIRED_INPUTS, compute_alignment
+
+    con = duckdb.connect()
+    for table in REQUIRED_INPUTS + ["hub_service_nuts2"]:
+        con.register("frame", world.execute(f'SELECT * FROM "{table}"').df())
+        con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM frame')
+        con.unregister("frame")
+    con.execute("DELETE FROM hub_links")
+    con.execute("""CREATE TABLE hub_organisations AS SELECT hub_id,
+                   CASE hub_id WHEN 'jrc:10' THEN 'edih:1' ELSE hub_id END AS organisation_id,
+                   1 AS n_records, 'fixture' AS link_evidence FROM hubs""")
+    compute_alignment(con)
+    assert rows(con, "SELECT value FROM method_parameters WHERE name = 'input.organisations'") == [("hub_organisations",)]
+    query = "SELECT nuts_code, period, coverage_all, fit, n_hubs FROM region_alignment ORDER BY ALL"
+    assert rows(con, query) == rows(world, query)
+    con.close()
