@@ -560,3 +560,22 @@ def test_hub_organisations_replace_hub_links_when_present(world):
     query = "SELECT nuts_code, period, coverage_all, fit, n_hubs FROM region_alignment ORDER BY ALL"
     assert rows(con, query) == rows(world, query)
     con.close()
+
+
+def test_partner_reasons_name_the_edih_funding_when_the_input_has_it(world):
+    from pipelines.method_engine import REQUIRED_INPUTS, compute_alignment
+
+    con = duckdb.connect()
+    for table in REQUIRED_INPUTS + ["hub_service_nuts2"]:
+        con.register("frame", world.execute(f'SELECT * FROM "{table}"').df())
+        con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM frame')
+        con.unregister("frame")
+    con.execute("""CREATE TABLE dep_edih_funding AS SELECT * FROM (VALUES
+        ('BB', 'edih:3', 2400000.0, 'published', false), ('BB', 'far:1', NULL, 'not_found', false))
+        t(country_code, hub_id, eu_contribution_eur, basis, is_estimate)""")
+    compute_alignment(con, regions=["AA12"])
+    got = dict(rows(con, """SELECT hub_id, reasons FROM partner_suggestions WHERE domain_code = 'CYB'
+                            AND period = '2021-2027'"""))
+    assert "Digital Europe-funded EDIH, EU contribution EUR 2.4 m (+5)" in got["edih:3"]
+    assert "Digital Europe-funded EDIH (+5)" in got["far:1"]  # no amount found: no amount said
+    con.close()
