@@ -234,11 +234,11 @@ def priority_domains(priority_ids: list[str]) -> pd.DataFrame:
 
 
 def region_hubs(nuts_code: str) -> pd.DataFrame:
-    """The hubs the alignment counts in a region (hub_region_membership), as on the map."""
+    """The hubs the alignment counts in a region (hub_service_membership: located or serving), as on the map."""
     return query("""SELECT hub_id, name, title, hub_type, nuts2_code, placement_method, placement_confidence, website,
                            merged_hub_ids
                     FROM mart_region_hubs
-                    WHERE hub_id IN (SELECT hub_id FROM hub_region_membership WHERE nuts_code = ?)
+                    WHERE hub_id IN (SELECT hub_id FROM hub_service_membership WHERE nuts_code = ?)
                     ORDER BY hub_type, name""", (nuts_code,))
 
 
