@@ -74,7 +74,7 @@ def why_text(row: dict, covered: list[tuple[str, int]], weak: list[str], uncover
         declared = "" if _missing(row.get("coverage_declared")) else (
             f" Counting only the competences EDIHs declared themselves, coverage is {_pct(row['coverage_declared'])}.")
         rank = ""
-        if row.get("is_ranked") is True and not _missing(row.get("rank_in_eu")):
+        if not _missing(row.get("is_ranked")) and bool(row["is_ranked"]) and not _missing(row.get("rank_in_eu")):
             tied = int(row.get("n_tied_in_eu") or 1)
             rank = f" It ranks {int(row['rank_in_eu'])} in the EU at its level" + (
                 f" (tied with {tied - 1} other regions)." if tied > 1 else ".")

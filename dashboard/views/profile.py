@@ -59,9 +59,10 @@ else:
     if "coverage_label" in row and not is_missing(row["coverage_label"]):
         basis = str(row["basis"]).replace("carried_forward_2014_2020", "2014-2020 list carried forward").replace(
             "national_fallback", "national strategy as fallback").replace("_", " ")
-        rank = (f"rank {row['rank_in_eu']:.0f} in the EU" + (f" (tied with {row['n_tied_in_eu'] - 1:.0f} others)"
-                                                            if row.get("n_tied_in_eu", 1) > 1 else "")
-                if row.get("is_ranked") is True else f"not ranked: {row.get('not_ranked_reason') or 'no figure'}")
+        ranked = not is_missing(row.get("is_ranked")) and bool(row.get("is_ranked"))
+        tied = row.get("n_tied_in_eu", 1)
+        rank = (f"rank {row['rank_in_eu']:.0f} in the EU" + (f" (tied with {tied - 1:.0f} others)" if tied > 1 else "")
+                if ranked else f"not ranked: {row.get('not_ranked_reason') or 'no figure'}")
         st.caption(f"{str(row['coverage_label']).capitalize()} · basis: {basis} · {rank}")
 if why.get("why_text"):
     st.markdown(f"**Why this figure.** {why['why_text']}")
