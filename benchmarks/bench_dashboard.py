@@ -235,7 +235,7 @@ def _compare_cold(browser, url: str) -> float:
     page.route("**/*", _local_only)
     started = time.perf_counter()
     page.goto(url + "/compare?regions=PL91,FI1B,PT17,EL30")
-    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stTable"]', timeout=60_000)
     page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     _settled(page)
     elapsed = 1000 * (time.perf_counter() - started)

@@ -196,14 +196,15 @@ def small_table(frame: pd.DataFrame, name: str) -> None:
     download_csv(frame, name)
 
 
-HUB_IN_LIST = re.compile(r"([a-z]+:[^\s;()]+) \(level (\d)\)")
+HUB_IN_LIST = re.compile(r"([a-z]+:[^\s;()]+) \(level (\d)([^)]*)\)")
 
 
 def hub_list_names(text, names: dict[str, str]) -> str | None:
-    """'edih:2065 (level 5); jrc:1 (level 3)' → 'DIH4CAT (level 5); … (level 3)'."""
+    """'edih:2065 (level 5, declared); jrc:1 (level 3)' → 'DIH4CAT (level 5, declared); … (level 3)'."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return None
-    return "; ".join(f"{names.get(h, h)} (level {lvl})" for h, lvl in HUB_IN_LIST.findall(str(text))) or str(text)
+    return "; ".join(f"{names.get(h, h)} (level {lvl}{rest})"
+                     for h, lvl, rest in HUB_IN_LIST.findall(str(text))) or str(text)
 
 
 def footer(info: dict) -> None:

@@ -29,15 +29,14 @@ COUNTRY_ALIASES = {"GR": "EL", "GB": "UK"}  # ISO codes people type → the Euro
 # table in the export → (mart, columns in order, sort order). Every mart row carries method_version.
 TABLES: dict[str, tuple[str, list[str], str]] = {
     "regions": ("region_alignment", [
-        "nuts_code", "name", "level", "country_code", "period", "alignment_score", "coverage", "focus",
-        "coverage_declared", "coverage_all", "coverage_low", "coverage_high", "fit", "is_ranked", "not_ranked_reason",
-        "basis", "why_text", "no_score_reason", "hub_note", "n_priorities", "n_priority_domains", "n_domains_covered", "n_domains_weak",
-        "n_domains_uncovered", "n_hubs", "n_edih", "n_seal", "n_dih", "n_dep_funded_edih", "hubs_per_million",
-        "population", "erdf_to01_eur", "erdf_to02_eur", "erdf_planned_basis", "erdf_payments_eur",
-        "erdf_payments_per_inh", "h2020_ec_eur", "h2020_nuts_share", "rank_in_country", "rank_in_eu",
-        "method_version", "headline_figure", "coverage_all", "coverage_declared", "coverage_low", "coverage_high",
-        "fit", "is_ranked", "not_ranked_reason", "n_tied_in_eu", "basis", "low_confidence_weight_share",
-        "n_hubs_located", "coverage_note", "coverage_label"], "level, nuts_code, period"),
+        "nuts_code", "name", "level", "country_code", "period", "headline_figure", "coverage_all", "coverage_label",
+        "coverage_declared", "coverage_low", "coverage_high", "fit", "basis", "why_text", "is_ranked",
+        "not_ranked_reason", "rank_in_country", "rank_in_eu", "n_tied_in_eu", "alignment_score", "coverage", "focus",
+        "no_score_reason", "hub_note", "coverage_note", "low_confidence_weight_share", "n_priorities",
+        "n_priority_domains", "n_domains_covered", "n_domains_weak", "n_domains_uncovered", "n_hubs",
+        "n_hubs_located", "n_edih", "n_seal", "n_dih", "n_dep_funded_edih", "hubs_per_million", "population",
+        "erdf_to01_eur", "erdf_to02_eur", "erdf_planned_basis", "erdf_payments_eur", "erdf_payments_per_inh",
+        "h2020_ec_eur", "h2020_nuts_share", "method_version"], "level, nuts_code, period"),
     "gaps": ("gaps", [
         "nuts_code", "region_name", "level", "period", "strategy_id", "relation", "priority_id", "priority_title",
         "domain_code", "domain_label", "status", "local_hubs", "best_local_level", "nearest_hub_id",

@@ -43,7 +43,13 @@ if len(chosen) < 2:
     st.stop()
 
 metrics = data.region_metrics(chosen, period).set_index("nuts_code").reindex(chosen)
-rows = {METRICS[k].label: [METRICS[k].format(metrics.loc[c, METRICS[k].column]) for c in chosen] for k in METRICS}
+rows = {METRICS[k].label: [METRICS[k].format(metrics.loc[c, METRICS[k].column]) for c in chosen]
+        for k in data.metric_keys()}
+if "coverage_label" in metrics:
+    rows["Coverage range across readings"] = ["—" if is_missing(metrics.loc[c, "coverage_label"]) else
+                                              metrics.loc[c, "coverage_label"] for c in chosen]
+    rows["Basis"] = ["—" if is_missing(metrics.loc[c, "basis"]) else metrics.loc[c, "basis"].replace("_", " ")
+                     for c in chosen]
 rows["S3 priorities applicable"] = [METRICS["hubs"].format(metrics.loc[c, "n_priorities"]) for c in chosen]
 rows["Population"] = ["no data" if is_missing(metrics.loc[c, "population"]) else f"{metrics.loc[c, 'population']:,.0f}"
                       for c in chosen]
@@ -55,7 +61,7 @@ st.subheader(f"Scores and funding · {period}")
 layout.small_table(side_by_side, f"compare_{'_'.join(chosen)}_{period}")
 
 fig = go.Figure()
-for key in ("alignment", "coverage", "focus"):
+for key in [k for k in ("alignment", "coverage", "coverage_declared", "focus") if k in data.metric_keys()]:
     m = METRICS[key]
     fig.add_trace(go.Bar(name=m.label, x=[labels[c] for c in chosen], y=[metrics.loc[c, m.column] for c in chosen]))
 fig.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=10, b=10), yaxis=dict(range=[0, 100]),

@@ -100,7 +100,9 @@ def run(ctx: BuildContext) -> int:
     taken = set(re.findall(r"a\.(\w+)", METRICS_SQL))
     extra = [r[0] for r in con.execute("DESCRIBE region_alignment").fetchall()
              if r[0] not in taken and r[0] not in ("name", "country_code", "parent_code")]
-    con.execute(METRICS_SQL.format(extra="".join(f", a.{c}" for c in extra)))
+    shares = [c for c in extra if c.startswith("coverage_") and c not in ("coverage_note", "coverage_label")]
+    extra_sql = "".join(f", a.{c}" for c in extra) + "".join(f", 100 * a.{c} AS {c}_pct" for c in shares)
+    con.execute(METRICS_SQL.format(extra=extra_sql))
     con.execute(HUB_COUNTS_SQL)
     con.execute(DOMAIN_STATUS_SQL)
     con.execute(HUB_POINTS_SQL)

@@ -118,7 +118,7 @@ def test_ministry_excel_and_csv_downloads(page, app_url, tmp_path):
     assert regions.column_dimensions[openpyxl.utils.get_column_letter(col["name"])].width >= 15
     assert {regions.cell(row=r, column=col["level"]).value for r in range(2, regions.max_row + 1)} == {0, 1, 2}
     why = [regions.cell(row=r, column=col["why_text"]).value for r in range(2, regions.max_row + 1)]
-    assert all(why) and any("Cataluña scores" in w for w in why)
+    assert all(why) and any("Hubs serving Cataluña" in w or "Cataluña scores" in w for w in why)
     columns = book["columns"]
     described = {(r[0], r[1]) for r in columns.iter_rows(min_row=2, values_only=True)}
     assert ("regions", "coverage") in described and ("gaps", "nearest_hub_name") in described
