@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -80,13 +81,17 @@ def warm_up(port: int) -> None:
 def run_locust(url: str) -> dict:
     env = {**os.environ, "ATLAS_LOAD_THINK_MIN": os.environ.get("ATLAS_LOAD_THINK_MIN", "4"),
            "ATLAS_LOAD_THINK_MAX": os.environ.get("ATLAS_LOAD_THINK_MAX", "12")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([PY, "-m", "benchmarks.load.run_locust", "--host", url, "--users", str(USERS),
                            "--spawn-rate", str(SPAWN_RATE), "--max-seconds", str(MAX_SECONDS)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=MAX_SECONDS + 120)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"locust run failed ({done.returncode}): {done.stderr[-2000:]}")
-    return json.loads(lines[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(lines[-1])
+    result["load_generator_cpu_seconds"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return result
 
 
 def script_times(logs: list[Path], offsets: dict[Path, int]) -> dict[str, list[float]]:
@@ -124,6 +129,8 @@ def print_run(title: str, result: dict, memory: MemorySampler, timings: dict[str
     for page, values in sorted(timings.items()):
         print(f"  page script run time (app log) {page:<12} n={len(values):>4}  p50 {pct(values, .5):6.0f} ms  "
               f"p95 {pct(values, .95):6.0f} ms")
+    print(f"  CPU used by the load generator (Locust, same machine): {result['load_generator_cpu_seconds']:.0f} s "
+          f"over {result['seconds']:.0f} s")
     for pid in memory.start_rss:
         print(f"  memory of streamlit pid {pid}: {memory.start_rss[pid] / 1e6:.0f} MB after warm-up, "
               f"peak {memory.peak_rss[pid] / 1e6:.0f} MB during the run")
