@@ -47,16 +47,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
     con = export_target.open_warehouse(args.warehouse)
     try:
         code = export.normalise_country(con, args.country)
+        payloads = export_target.export_payloads(con, code, args.format)
     except duckdb.Error as exc:
         raise export_target.warehouse_problem(exc, Path(args.warehouse)) from exc
     finally:
         con.close()
-    files, default_folder = export_target.planned_files(args.format, args.out, code)
+    files, default_folder = export_target.planned_files(args.format, args.out, code, list(payloads))
     export_target.check_targets(files, args.force, default_folder)
     try:
-        written = export.export(country=code, fmt=args.format, out=args.out, warehouse=args.warehouse)
-    except duckdb.Error as exc:
-        raise export_target.warehouse_problem(exc, Path(args.warehouse)) from exc
+        written = export_target.write_files(list(payloads.values()), files)
     except OSError as exc:
         raise export_target.write_problem(exc, files) from exc
     for path in written:

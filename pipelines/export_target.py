@@ -1,14 +1,17 @@
 """Where an export may be written, checked before anything is written, and the warehouse opened for it with every
 DuckDB failure turned into a message that says what to do (the CLI side of issue 11, items 4 and 5).
 
-- `planned_files(fmt, out, code)`: the files `pipelines.export.export` will write for that format and --out.
+- `export_payloads(con, code, fmt)` / `planned_files(fmt, out, code, names)` / `write_files(...)`: the files of an
+  export (made by pipelines.export), where they go for --out, written atomically.
 - `check_targets(files, force, default_folder)`: refuses existing files without --force, a missing folder (no
   silent mkdir, except the project's own default exports/ folder), a folder that is a file or not writable.
 - `warehouse_problem(exc, warehouse)`: the message and exit code for a DuckDB error on opening or querying.
 """
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -45,19 +48,42 @@ def stem(code: str | None) -> str:
     return f"s3-hub-atlas_{code or 'EU'}"
 
 
-def planned_files(fmt: str, out: Path | None, code: str | None) -> tuple[list[Path], bool]:
-    """The files an export of `code` in `fmt` writes for this --out (same rules as pipelines.export.export), and
-    whether their folder is the project's default exports/ folder (which may be created)."""
+def export_payloads(con: duckdb.DuckDBPyConnection, code: str | None, fmt: str) -> dict[str, bytes]:
+    """The files of an export, by file name, made by pipelines.export (the same bytes `export.export` writes): one
+    workbook for xlsx; README.md plus a file per table for csv / parquet (unpacked from `export.to_bytes`'s zip)."""
     from . import export
 
+    frames = export.export_frames(con, code)
+    if fmt == "xlsx":
+        return {f"{stem(code)}.xlsx": export.to_bytes(frames, "xlsx")}
+    with zipfile.ZipFile(io.BytesIO(export.to_bytes(frames, fmt))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def planned_files(fmt: str, out: Path | None, code: str | None, names: list[str]) -> tuple[list[Path], bool]:
+    """Where the files `names` (export_payloads) go for this --out (the rules of pipelines.export.export), and
+    whether their folder is the project's default exports/ folder (which may be created)."""
     if fmt == "xlsx":
         if out is None:
-            return [paths.EXPORTS / f"{stem(code)}.xlsx"], True
+            return [paths.EXPORTS / names[0]], True
         out = Path(out)
-        return [out / f"{stem(code)}.xlsx" if out.is_dir() else out], False
+        return [out / names[0] if out.is_dir() else out], False
     folder = Path(out) if out is not None else paths.EXPORTS / f"{stem(code)}_{fmt}"
-    names = ["README.md", f"README.{fmt}"] + [f"{name}.{fmt}" for name in export.TABLES]
     return [folder / name for name in names], out is None
+
+
+def write_files(payloads: list[bytes], files: list[Path]) -> list[Path]:
+    """Write each payload to a temporary file beside its target and rename it into place, so an export that fails
+    (disk full) never leaves a half-written file under the final name. Creates only the files' own folder."""
+    files[0].parent.mkdir(parents=True, exist_ok=True)  # checked by check_targets: the default or --out's own folder
+    for payload, target in zip(payloads, files):
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        try:
+            tmp.write_bytes(payload)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return files
 
 
 def check_targets(files: list[Path], force: bool, default_folder: bool) -> None:

@@ -215,8 +215,8 @@ def update_checksums(manifest: Path | None = None) -> int:
 
 def record_counts(observed: dict, manifest: Path | None = None) -> list[str]:
     """Write the data rows and key totals a build saw ({manifest path: (RawFile, rows, totals)}) into the entries of
-    data/sources.yml that record them (`rows:`; the columns already listed under `totals:`), in place. Entries with
-    `min_rows` only, or no counts, are left as they are. Returns one line per changed entry."""
+    data/sources.yml, in place: `rows:` (added to entries that record no count yet; entries with `min_rows` only are
+    left as they are) and the columns already listed under `totals:`. Returns one line per changed entry."""
     manifest = manifest or paths.SOURCES_MANIFEST
     text = manifest.read_text(encoding="utf-8")
     changed: list[str] = []
@@ -227,7 +227,11 @@ def record_counts(observed: dict, manifest: Path | None = None) -> list[str]:
             return match[0]
         f, rows, totals = observed[path]
         rest = match["rest"]
-        if f.rows is not None and rows != f.rows:
+        if f.rows is None and f.min_rows is None:  # a new entry: start recording its data rows
+            rest = re.sub(r"(,\s*sha256:)", lambda m: f", rows: {rows}{m[1]}", rest, count=1) \
+                if re.search(r",\s*sha256:", rest) else f"{rest}, rows: {rows}"
+            changed.append(f"{path}: rows {rows:,} (first recorded)")
+        elif f.rows is not None and rows != f.rows:
             rest = re.sub(r"(,\s*rows:\s*)\d+", lambda m: f"{m[1]}{rows}", rest)
             changed.append(f"{path}: rows {f.rows:,} → {rows:,}")
         if f.totals:

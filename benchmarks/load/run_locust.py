@@ -41,10 +41,12 @@ def main(argv: list[str] | None = None) -> int:
 
     times: dict[str, list[float]] = {}
     failures: dict[str, list[str]] = {}
+    timeline: list[tuple[float, str, float, bool]] = []  # (wall-clock end, interaction, ms, failed)
 
     @events.request.add_listener
     def _record(request_type, name, response_time, response_length, exception=None, **_kw):
         times.setdefault(name, [])
+        timeline.append((time.time(), name, response_time, exception is not None))
         if exception is None:
             times[name].append(response_time)
         else:
@@ -77,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         }
     print(json.dumps({"users": args.users, "peak_concurrent_users": peak_users, "seconds": elapsed,
                       "stopped_by_time_limit": stopped_by_limit, "interactions": interactions,
-                      "failure_samples": {k: v[:3] for k, v in failures.items()}}), flush=True)
+                      "failure_samples": {k: v[:3] for k, v in failures.items()}, "timeline": timeline}),
+          flush=True)
     return 0
 
 

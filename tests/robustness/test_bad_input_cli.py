@@ -230,14 +230,18 @@ def test_an_existing_folder_for_xlsx_gets_the_named_file(small_warehouse, tmp_pa
     assert code == 0 and (tmp_path / "s3-hub-atlas_BB.xlsx").exists()
 
 
-def test_the_planned_files_are_the_files_written(small_warehouse, tmp_path, capsys):
-    from pipelines import export_target
+def test_the_cli_writes_the_same_files_as_the_export_module(small_warehouse, tmp_path, capsys):
+    from pipelines import export
 
     for fmt in ("csv", "parquet"):
-        folder = tmp_path / fmt
-        assert run_cli(capsys, "export", "--format", fmt, "--out", folder, "--warehouse", small_warehouse)[0] == 0
-        planned, _ = export_target.planned_files(fmt, folder, None)
-        assert sorted(planned) == sorted(folder.iterdir())
+        by_cli, by_module = tmp_path / f"cli_{fmt}", tmp_path / f"module_{fmt}"
+        assert run_cli(capsys, "export", "--format", fmt, "--out", by_cli, "--warehouse", small_warehouse)[0] == 0
+        export.export(None, fmt, by_module, warehouse=small_warehouse)
+        assert sorted(p.name for p in by_cli.iterdir()) == sorted(p.name for p in by_module.iterdir())
+        if fmt == "csv":  # same bytes, except the README's export time stamp
+            for f in by_cli.glob("*.csv"):
+                if f.name != "README.csv":
+                    assert f.read_bytes() == (by_module / f.name).read_bytes(), f.name
 
 
 # --- the build lock ----------------------------------------------------------------------------------------------
@@ -306,3 +310,21 @@ def test_temp_files_of_a_killed_build_are_removed_by_the_next(tmp_path, signal_n
     runner.build(target, log=lines.append, layers=())
     assert not list(tmp_path.glob("atlas.duckdb.tmp-*"))
     assert any(f"left by build pid {build.pid}, which did not finish" in line for line in lines)
+
+
+def test_a_full_disk_while_writing_leaves_no_file_and_says_so(small_warehouse, tmp_path, capsys, monkeypatch):
+    import errno
+
+    real_write = Path.write_bytes
+
+    def disk_full(self, data):
+        if self.name.startswith(".gaps.csv.tmp-"):
+            real_write(self, data[:10])
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    folder = tmp_path / "csv"
+    code, err = run_cli(capsys, "export", "--format", "csv", "--out", folder, "--warehouse", small_warehouse)
+    assert code == EXIT_OUTPUT and "No space left on device" in err and "could not write the export" in err
+    assert not (folder / "gaps.csv").exists() and not list(folder.glob(".*.tmp-*"))

@@ -56,10 +56,17 @@ def test_record_counts_writes_the_new_rows_and_totals_in_place(tmp_path):
     assert path.read_text().startswith("sources:\n  x:\n    title: X\n")
 
 
+def test_record_counts_starts_counting_a_new_entry(tmp_path):
+    path = manifest_with(tmp_path, "      - {path: raw/x/1/b.csv, format: csv, sha256: 00}\n")
+    [f] = manifest.load(path)["x"].files
+    assert manifest.record_counts({f.path: (f, 42, {})}, path) == ["raw/x/1/b.csv: rows 42 (first recorded)"]
+    assert "{path: raw/x/1/b.csv, format: csv, rows: 42, sha256: 00}" in path.read_text()
+
+
 def test_the_real_manifest_records_counts_for_every_file_staging_reads():
     files = [f for s in manifest.load().values() for f in s.files if f.format in ("csv", "csv.gz", "parquet")]
     unrecorded = [f.path for f in files if f.rows is None and f.min_rows is None]
-    assert unrecorded == []
+    assert unrecorded == [], "record them: python -m pipelines manifest --update --accept-changes"
     money = {f.name: dict(f.totals) for f in files if f.totals}
     assert money["treatment_erdf.csv"]["erdf_eur"] == pytest.approx(570_151_270_452.0)
 
