@@ -30,19 +30,25 @@ PAGES = [
     st.Page("views/data_method.py", title="Data & method", icon=":material/menu_book:"),
     st.Page("views/story.py", title="Presentation", icon=":material/slideshow:"),
 ]
-STORY = PAGES[-1]
 page = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
-if presenting and page.url_path != STORY.url_path:  # presentation mode is the story, whatever page it starts on
-    st.switch_page(STORY, query_params={k: v for k, v in st.query_params.items() if k in ("present", "story", "step")})
-layout.apply_presentation_style()
+st.session_state["_page"] = page.url_path or "map"
 try:
+    layout.pending_jump()  # a region chosen in the search box opens now, before any page work
+    layout.apply_presentation_style()
+    if presenting:  # any page can be presented: large type, no sidebar, the jump box and Exit on top
+        layout.presentation_bar()
+    else:
+        search_slot = st.sidebar.container()  # on top of the sidebar, filled after the page (the map paints first)
     page.run()
+    if not presenting:
+        layout.search_box(search_slot)
 except data.WarehouseMissing as exc:
-    st.error(str(exc))
+    st.error(str(exc), icon=":material/database:")
 # after the page, so that the page's own elements (the map first) reach the browser first
-if not presenting and st.sidebar.button("Presentation mode", help="Large type, no sidebar, a story of saved views",
-                                        icon=":material/slideshow:", key="enter_present"):
-    st.switch_page(STORY, query_params={"present": "1"})
+if not presenting and st.sidebar.button("Present this page", icon=":material/slideshow:", key="enter_present",
+                                        help="Large type for a projector, no sidebar; Exit comes back here"):
+    st.query_params["present"] = "1"
+    st.rerun()
 if os.environ.get("ATLAS_TIMING"):  # benchmarks/bench_dashboard.py reads these lines (server-side run time)
     print(f"[atlas-timing] {page.url_path or 'map'} {1000 * (time.perf_counter() - STARTED):.1f} ms",
           file=sys.stderr, flush=True)

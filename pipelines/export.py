@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import columns as column_dictionary
 from . import method, paths
 from .errors import PipelineError
 
@@ -28,14 +29,14 @@ COUNTRY_ALIASES = {"GR": "EL", "GB": "UK"}  # ISO codes people type → the Euro
 # table in the export → (mart, columns in order, sort order). Every mart row carries method_version.
 TABLES: dict[str, tuple[str, list[str], str]] = {
     "regions": ("region_alignment", [
-        "nuts_code", "name", "level", "country_code", "period", "alignment_score", "coverage", "focus",
-        "no_score_reason", "hub_note", "n_priorities", "n_priority_domains", "n_domains_covered", "n_domains_weak",
-        "n_domains_uncovered", "n_hubs", "n_edih", "n_seal", "n_dih", "n_dep_funded_edih", "hubs_per_million",
-        "population", "erdf_to01_eur", "erdf_to02_eur", "erdf_planned_basis", "erdf_payments_eur",
-        "erdf_payments_per_inh", "h2020_ec_eur", "h2020_nuts_share", "rank_in_country", "rank_in_eu",
-        "method_version", "headline_figure", "coverage_all", "coverage_declared", "coverage_low", "coverage_high",
-        "fit", "is_ranked", "not_ranked_reason", "n_tied_in_eu", "basis", "low_confidence_weight_share",
-        "n_hubs_located", "coverage_note", "coverage_label"], "level, nuts_code, period"),
+        "nuts_code", "name", "level", "country_code", "period", "headline_figure", "coverage_all", "coverage_label",
+        "coverage_declared", "coverage_low", "coverage_high", "fit", "basis", "why_text", "is_ranked",
+        "not_ranked_reason", "rank_in_country", "rank_in_eu", "n_tied_in_eu", "alignment_score", "coverage", "focus",
+        "no_score_reason", "hub_note", "coverage_note", "low_confidence_weight_share", "n_priorities",
+        "n_priority_domains", "n_domains_covered", "n_domains_weak", "n_domains_uncovered", "n_hubs",
+        "n_hubs_located", "n_edih", "n_seal", "n_dih", "n_dep_funded_edih", "hubs_per_million", "population",
+        "erdf_to01_eur", "erdf_to02_eur", "erdf_planned_basis", "erdf_payments_eur", "erdf_payments_per_inh",
+        "h2020_ec_eur", "h2020_nuts_share", "method_version"], "level, nuts_code, period"),
     "gaps": ("gaps", [
         "nuts_code", "region_name", "level", "period", "strategy_id", "relation", "priority_id", "priority_title",
         "domain_code", "domain_label", "status", "local_hubs", "best_local_level", "nearest_hub_id",
@@ -83,13 +84,48 @@ def normalise_country(con: duckdb.DuckDBPyConnection, country: str | None) -> st
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) with a single quote."""
+    """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) with a single quote.
+    The one neutralisation of the project: every file it writes (export CLI, the dashboard's Export buttons, every
+    per-table download, what-if downloads) passes through here, via `to_bytes` or `csv_bytes`."""
     out = frame.copy()
+    out.columns = [("'" + c if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c) for c in out.columns]
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
     return out
+
+
+MISSING_TEXT = ("nan", "NaN", "None", "<NA>", "NaT")
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that only spell a missing value ('nan', 'None' … left by an upstream conversion) become empty."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: None if isinstance(v, str) and v.strip() in MISSING_TEXT else v)
+    return out
+
+
+def plain_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Whole-number float columns (a NULL made pandas read BIGINT as float) back to integers, so files say
+    5005851340, not 5005851340.0; missing values stay empty, never 'nan' or 'None'."""
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_float_dtype(series):
+            finite = series.dropna()
+            if len(finite) and (finite == finite.round()).all() and finite.abs().max() < 2 ** 53:
+                out[col] = series.astype("Int64")
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A CSV file of `frame`: formulas neutralised, UTF-8 with a byte-order mark (Excel reads Andalucía right),
+    plain numbers (no 5005851340.0, no 1e+09), empty cells for missing values."""
+    safe = plain_numbers(blank_missing(neutralise_formulas(frame)))
+    return safe.to_csv(index=False, float_format="%.15g", na_rep="").encode("utf-8-sig")
 
 
 def readme_frame(con: duckdb.DuckDBPyConnection, country: str | None, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -125,6 +161,12 @@ def readme_frame(con: duckdb.DuckDBPyConnection, country: str | None, tables: di
                                  f"{method.PARTNER_MAX_DISTANCE_KM:g} km or next door"),
     ]
     rows += [(f"table:{name}", f"{len(frame):,} rows — {TABLE_MEANING[name]}") for name, frame in tables.items()]
+    rows += [("table:columns", "every column of every table with its label, unit and one-line meaning"),
+             ("how_to_filter", "every table has a `level` column (0 = country, 1 = major region, 2 = region) and a "
+                               "`period` column: use the filter arrows in the header row to keep one level and one "
+                               "period"),
+             ("units", "shares (coverage, focus) are fractions 0-1 shown as % in Excel; amounts are exact euros "
+                       "(rounded only on screen); distances in km; empty cells mean 'no data'")]
     for source_id, title, snapshot, licence, publisher in con.execute(
             "SELECT source_id, title, snapshot, licence, publisher FROM source_catalogue ORDER BY source_id").fetchall():
         rows.append((f"source:{source_id}", f"{title} — {publisher}; snapshot {snapshot}; licence: {licence}"))
@@ -150,8 +192,22 @@ def export_frames(con: duckdb.DuckDBPyConnection, country: str | None) -> dict[s
         where = "WHERE left(nuts_code, 2) = ?" if code else ""
         frames[name] = con.execute(f"SELECT {select} FROM {_quote(mart)} {where} ORDER BY {order}",
                                    [code] if code else []).df()
-    result = {"README": readme_frame(con, code, frames), **frames}
+    why = _region_why(con)
+    if why is not None:
+        regions = frames["regions"].drop(columns=["why_text"], errors="ignore")
+        regions = regions.merge(why, on=["nuts_code", "period"], how="left")
+        order = [c for c in TABLES["regions"][1] if c in regions.columns]
+        frames["regions"] = regions[order]
+    result = {"README": readme_frame(con, code, frames), **frames,
+              "columns": column_dictionary.dictionary_frame({n: list(f.columns) for n, f in frames.items()})}
     return {name: neutralise_formulas(frame) for name, frame in result.items()}
+
+
+def _region_why(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """The 'why this figure' sentence per region × period (mart_region_why), when the warehouse has it."""
+    present = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'mart_region_why'"
+                          ).fetchone()[0]
+    return con.execute("SELECT nuts_code, period, why_text FROM mart_region_why").df() if present else None
 
 
 def readme_markdown(readme: pd.DataFrame) -> str:
@@ -160,24 +216,50 @@ def readme_markdown(readme: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+EXCEL_FORMATS = {"share": "0.0%", "eur": "€#,##0", "eur_per_inh": "€#,##0.00", "count": "#,##0",
+                 "people": "#,##0", "per_million": "#,##0.0", "km": "#,##0", "score": "0.0", "percent": "0.0",
+                 "level": "0", "rank": "0", "year": "0"}
+TEXT_WIDTHS = {"url": 40, "text": 36, "code": 12}
+
+
+def _column_width(name: str, unit: str, values: list) -> int:
+    longest = max((len(str(v)) for v in values[:500] if v is not None), default=0)
+    cap = 60 if unit == "text" else TEXT_WIDTHS.get(unit, 16)
+    return int(min(max(len(name) + 2, longest + 2, 8), cap))
+
+
 def _xlsx_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
     """A workbook with one sheet per frame, written with xlsxwriter (several times faster than openpyxl). Text is
-    written as text (never parsed as a formula, number or URL); missing values as empty cells."""
+    written as text (never parsed as a formula, number or URL); missing values as empty cells. Cells are formatted
+    by the column dictionary's unit (%, €, thousands), headers frozen and filterable, long text wrapped."""
     import xlsxwriter
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_numbers": False, "strings_to_urls": False,
                                             "nan_inf_to_errors": True})
-    bold = workbook.add_format({"bold": True})
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                  "valign": "top"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    number_formats = {unit: workbook.add_format({"num_format": f}) for unit, f in EXCEL_FORMATS.items()}
     for name, frame in frames.items():
         sheet = workbook.add_worksheet(name[:31])
-        sheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
+        sheet.write_row(0, 0, [str(c) for c in frame.columns], header)
         sheet.freeze_panes(1, 0)
+        if len(frame.columns):
+            sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
         for col, column in enumerate(frame.columns):
             series = frame[column]
+            unit = column_dictionary.unit(str(column))
             numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
             values = series.astype(object).where(series.notna(), None).tolist()
+            if name in ("README", "columns") and not numeric:
+                width = 100 if column in ("value", "meaning") else (_column_width(str(column), "code", values) + 6)
+                sheet.set_column(col, col, width, wrap if column in ("value", "meaning") else None)
+            else:
+                width = _column_width(str(column), unit, values)
+                sheet.set_column(col, col, width, number_formats.get(unit) if numeric else
+                                 (wrap if unit == "text" and width >= 36 else None))
             for row, value in enumerate(values, start=1):
                 if value is None:
                     continue
@@ -195,7 +277,7 @@ def to_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> bytes:
     """xlsx: one workbook, a sheet per frame (README first); csv / parquet: a zip with a file per frame + README.md."""
     if fmt not in FORMATS:
         raise PipelineError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    frames = {name: neutralise_formulas(frame) for name, frame in frames.items()}
+    frames = {name: blank_missing(neutralise_formulas(frame)) for name, frame in frames.items()}
     if "README" in frames:
         frames = {"README": frames["README"], **{k: v for k, v in frames.items() if k != "README"}}
     if fmt == "xlsx":
@@ -214,7 +296,7 @@ def _file_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> dict[str, bytes]:
     for name, frame in frames.items():
         if fmt == "csv":
             # UTF-8 with a byte-order mark, so spreadsheet programs read accented names right
-            files[f"{name}.csv"] = frame.to_csv(index=False).encode("utf-8-sig")
+            files[f"{name}.csv"] = csv_bytes(frame)
         else:
             buffer = io.BytesIO()
             frame.to_parquet(buffer, index=False)

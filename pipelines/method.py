@@ -154,10 +154,10 @@ PUBLISHED_BENCHMARKS = (
     ("edih_serving", "EU NUTS 2 regions served by an EDIH", 0.90,
      "share of European NUTS 2 regions inside the declared service area of at least one EDIH",
      "share of EU NUTS 2 regions served by a Digital Europe-funded EDIH: address, declared area, national scope "
-     "or the assumed default (its NUTS 1 region) of hub_service_areas",
+     "or the assumed default of hub_service_areas",
      "the JRC used the hubs' own service-area declarations in their proposals; the atlas reads service areas from "
-     "the catalogue descriptions and otherwise assumes the NUTS 1 region, so hubs serving more than their NUTS 1 "
-     "region without saying so in the catalogue are missed and some assumed areas may be too wide"),
+     "the catalogue wording and assumes the NUTS 1 region only where it is the regional-government level (DE, BE, "
+     "FR), so hubs serving more than their address region without saying so in the catalogue are missed"),
     ("ai_serving", "EU NUTS 2 regions served by an EDIH with AI", 0.91,
      "share of regions serviced by at least one EDIH offering artificial intelligence",
      "share of EU NUTS 2 regions served by a Digital Europe-funded EDIH with the domain TECH_AI at any level",
@@ -167,14 +167,14 @@ PUBLISHED_BENCHMARKS = (
     ("cyber_serving", "EU NUTS 2 regions served by an EDIH with cybersecurity", 0.73,
      "share of regions serviced by at least one EDIH offering cybersecurity",
      "share of EU NUTS 2 regions served by a Digital Europe-funded EDIH with the domain TECH_CYBER at any level",
-     "2025 catalogue tags against 2021-2023 proposals; here the atlas is higher: any declared level counts (see the "
-     "level >= 3 column) and assumed NUTS 1 service areas spread a hub's tags over every region of it"),
+     "two effects pull in opposite directions: any declared level counts (the level >= 3 column is lower) and an "
+     "assumed NUTS 1 service area spreads a hub's tags over every region of it (higher), while the catalogue's "
+     "service areas are narrower than the proposals' and untagged offers are missed (lower)"),
     ("hpc_serving", "EU NUTS 2 regions served by an EDIH with HPC", 0.61,
      "share of regions serviced by at least one EDIH offering high-performance computing",
      "share of EU NUTS 2 regions served by a Digital Europe-funded EDIH with the domain TECH_HPC at any level",
-     "2025 catalogue tags against 2021-2023 proposals; the atlas is higher: HPC is often tagged at a low level by "
-     "hubs that broker access to HPC centres (see the level >= 3 column), and assumed NUTS 1 service areas spread a "
-     "hub's tags over every region of it"),
+     "the atlas is higher: hubs that broker access to HPC centres tag HPC too, often at a low level (the level >= 3 "
+     "column is closer to the JRC), and national-scope EDIHs with HPC serve every region of their country"),
     ("edih_manufacturing", "EDIHs targeting manufacturing", 0.64,
      "share of EDIHs that name manufacturing among their target sectors",
      "share of Digital Europe-funded EDIHs (organisations) with SEC_MANUFACTURING or TECH_ADVANCED_MANUFACTURING at "

@@ -38,15 +38,15 @@ if search:
 
 st.subheader(f"{len(overview)} regions · {names.get(country, 'EU-wide') if country_code else 'EU-wide'} · "
              f"{LEVELS[level]} · {period}")
-layout.table(overview.round(1), f"gap_table_{country}_nuts{level}_{period}",
+layout.table(overview, f"gap_table_{country}_nuts{level}_{period}",
              column_config={"alignment_score": st.column_config.ProgressColumn(
-                 "alignment score", min_value=0, max_value=100, format="%.0f"),
-                 "coverage_pct": st.column_config.NumberColumn("coverage %", format="%.0f"),
-                 "focus_pct": st.column_config.NumberColumn("focus %", format="%.0f")})
+                 "Alignment score", min_value=0, max_value=100, format="%.0f")})
 
 st.subheader("Gaps: priority domains by status")
 statuses = layout.url_multiselect("Status", ["uncovered", "weak", "covered"], "status", default=["uncovered", "weak"])
 gaps = data.country_gaps(period, level, country_code, tuple(statuses))
+hub_names = data.hub_names()
+gaps["local_hubs"] = gaps["local_hubs"].map(lambda t: layout.hub_list_names(t, hub_names))
 if search:
     gaps = gaps[gaps.region_name.str.lower().str.contains(needle, regex=False)
                 | gaps.nuts_code.str.lower().str.startswith(needle)]
@@ -59,9 +59,13 @@ st.markdown(f"Regions, gaps, partner suggestions and unaligned competences for "
             f"**{names.get(country, 'the whole EU') if country_code else 'the whole EU'}** (all levels and periods), "
             "with a README (method version, data dates, NUTS version, sources and licences). The same files as "
             f"`python -m pipelines export{' --country ' + country if country_code else ''} --format xlsx`.")
-cols = st.columns(3)
-for col, (fmt, label) in zip(cols, [("csv", "CSV (zip)"), ("xlsx", "Excel"), ("parquet", "Parquet (zip)")]):
-    col.download_button(f"Download {label}", lambda fmt=fmt: data.export_bytes(country_code, fmt),
-                        file_name=data.export_file_name(country_code, fmt), key=f"export-{fmt}", on_click="ignore",
-                        width="stretch")
+problem = data.export_problem()
+if problem:  # a failed download says so, instead of a button that silently never starts
+    st.error(f"The export files cannot be made now. {problem}")
+else:
+    cols = st.columns(3)
+    for col, (fmt, label) in zip(cols, [("csv", "CSV (zip)"), ("xlsx", "Excel"), ("parquet", "Parquet (zip)")]):
+        col.download_button(f"Download {label}", lambda fmt=fmt: data.export_bytes(country_code, fmt),
+                            file_name=data.export_file_name(country_code, fmt), key=f"export-{fmt}",
+                            on_click="ignore", width="stretch")
 layout.footer(data.build_info())

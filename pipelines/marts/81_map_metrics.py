@@ -11,6 +11,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from ..context import BuildContext
 from ..errors import PipelineError
 
@@ -38,7 +40,7 @@ SELECT a.nuts_code, CAST(a.level AS TINYINT) AS level, a.period, r.name, r.count
        a.h2020_ec_eur, a.h2020_nuts_share,
        a.h2020_ec_eur / nullif(a.population, 0) AS h2020_per_inh,
        CASE WHEN a.n_priorities > 0 THEN coalesce(u.n_uncovered_priorities, 0) END AS n_uncovered_priorities,
-       a.rank_in_country, a.rank_in_eu, a.no_score_reason, a.method_version
+       a.rank_in_country, a.rank_in_eu, a.no_score_reason, a.method_version{extra}
 FROM region_alignment a
 JOIN regions r USING (nuts_code)
 LEFT JOIN uncovered u ON u.nuts_code = a.nuts_code AND u.period = a.period
@@ -93,7 +95,14 @@ def run(ctx: BuildContext) -> int:
     missing = _missing(con, INPUTS)
     if missing:
         raise PipelineError(f"the dashboard map marts need {', '.join(missing)}: no earlier step built it")
-    con.execute(METRICS_SQL)
+    # every other column of region_alignment rides along (funding bases, method 2.0's coverage range, basis …), so
+    # the dashboard's metric list follows the method without a change here
+    taken = set(re.findall(r"a\.(\w+)", METRICS_SQL))
+    extra = [r[0] for r in con.execute("DESCRIBE region_alignment").fetchall()
+             if r[0] not in taken and r[0] not in ("name", "country_code", "parent_code")]
+    shares = [c for c in extra if c.startswith("coverage_") and c not in ("coverage_note", "coverage_label")]
+    extra_sql = "".join(f", a.{c}" for c in extra) + "".join(f", 100 * a.{c} AS {c}_pct" for c in shares)
+    con.execute(METRICS_SQL.format(extra=extra_sql))
     con.execute(HUB_COUNTS_SQL)
     con.execute(DOMAIN_STATUS_SQL)
     con.execute(HUB_POINTS_SQL)

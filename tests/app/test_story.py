@@ -1,4 +1,5 @@
-"""Presentation mode: large type, no sidebar navigation, a story of saved views stepped with next/previous."""
+"""Presentation mode: any page in large type without the sidebar; the story of saved views stepped with
+next/previous (and the keys), regions chosen live, Exit back to the same view."""
 from __future__ import annotations
 
 import json
@@ -10,21 +11,49 @@ PAGE = "views/story.py"
 STORY = json.loads((Path(__file__).resolve().parents[2] / "dashboard/stories/eu_overview.json").read_text())
 
 
-def test_present_param_opens_story_full_screen(open_page):
-    at = open_page(present="1")
-    assert any("font-size" in h.proto.body and "stSidebar" in h.proto.body for h in at.get("html"))
-    assert at.header[0].value == STORY["steps"][0]["title"]
+def test_story_presented_full_screen_with_keys_and_jump_box(open_page):
+    at = open_page(PAGE, present="1")
+    bodies = [h.proto.body for h in at.get("html")]
+    assert any("font-size" in b and "stSidebar" in b for b in bodies)
+    assert any("ArrowRight" in b and "PageDown" in b for b in bodies)  # clicker keys press Next / Previous
+    assert at.subheader[0].value == STORY["steps"][0]["title"]
     assert not at.sidebar.button  # no sidebar controls in presentation mode
-    assert plotly_specs(at)[0]["layout"]["font"]["size"] == 18
+    assert at.text_input(key="find") and at.button(key="exit_present")
+    spec = plotly_specs(at)[0]
+    assert spec["layout"]["font"]["size"] >= 24 and spec["layout"]["legend"]["font"]["size"] >= 24
 
 
 def test_next_and_previous_step_through_the_story(open_page):
-    at = open_page(present="1")
+    at = open_page(PAGE, present="1")
     at.button(key="next").click().run()
-    assert at.query_params["step"] == "2" and at.header[0].value == STORY["steps"][1]["title"]
+    assert at.query_params["step"] == "2" and at.subheader[0].value == STORY["steps"][1]["title"]
     at.button(key="next").click().run()
     at.button(key="prev").click().run()
     assert at.query_params["step"] == "2"
+
+
+def test_region_in_the_url_is_outlined_live_and_kept(open_page):
+    at = open_page(PAGE, present="1", step="2", region="fi1d")
+    assert at.query_params["step"] == "2"  # a region link no longer falls back to step 1
+    outlined = [t for t in plotly_specs(at)[0]["data"] if t.get("name") == "Selected"]
+    assert outlined and outlined[0]["locations"][0] == "FI1D"
+    assert any("(FI1D)" in s.value for s in at.subheader)
+
+
+def test_jump_box_in_presentation_selects_a_region(open_page):
+    at = open_page(PAGE, present="1")
+    at.text_input(key="find").input("Oulu").run()
+    assert at.query_params["region"] == "FI1D" and at.query_params["present"] == "1"
+
+
+def test_any_page_can_be_presented_and_exit_returns_to_it(open_page):
+    at = open_page(None, present="1", metric="coverage", country="PL")
+    assert at.title == [] or at.title[0].value != "Presentation"
+    spec = plotly_specs(at)[0]
+    assert spec["layout"]["height"] >= 850 and spec["layout"]["coloraxis"]["colorbar"]["title"]["font"]["size"] >= 24
+    at.button(key="exit_present").click().run()
+    assert "present" not in at.query_params and at.query_params["country"] == "PL"
+    assert at.query_params["metric"] == "coverage" and at.title[0].value == "S3 Hub Atlas"
 
 
 def test_step_from_url_and_its_metric(open_page):

@@ -46,7 +46,7 @@ def con(warehouse):
 
 def test_export_frames_of_one_country(con):
     frames = export.export_frames(con, "aa")  # case does not matter
-    assert list(frames) == ["README", "regions", "gaps", "partner_suggestions", "unaligned_competences"]
+    assert list(frames) == ["README", "regions", "gaps", "partner_suggestions", "unaligned_competences", "columns"]
     assert set(frames["regions"].nuts_code) == {"AA", "AA1", "AA11", "AA12"}
     assert set(frames["gaps"].nuts_code) == {"AA", "AA1", "AA11", "AA12"}
     # atlas-method-2.0 (tests/unit/test_alignment_world.py): AA11 × CYB 3 and × TOUR 2, AA12 × CYB 4; AA1 and AA × CYB
@@ -78,7 +78,8 @@ def test_xlsx_has_the_readme_sheet_first_and_the_same_values(con):
     frames = export.export_frames(con, "AA")
     data = export.to_bytes(frames, "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    assert book.sheetnames == ["README", "regions", "gaps", "partner_suggestions", "unaligned_competences"]
+    assert book.sheetnames == ["README", "regions", "gaps", "partner_suggestions", "unaligned_competences",
+                               "columns"]
     gaps = pd.read_excel(io.BytesIO(data), sheet_name="gaps")
     assert len(gaps) == len(frames["gaps"])
     assert list(gaps.columns) == list(frames["gaps"].columns)
