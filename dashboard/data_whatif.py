@@ -87,3 +87,7 @@ def policy_table(name: str) -> pd.DataFrame:
     if name not in allowed:  # table names come from this list only, never from the user
         raise ValueError(name)
     return data.query(f'SELECT * FROM "{name}"')
+
+
+def change_catalogue_snapshots() -> pd.DataFrame:
+    return data.query("SELECT * FROM change_catalogue_snapshots ORDER BY country_code, change, edih_name")

@@ -62,9 +62,9 @@ COLUMNS = {  # kind → (required, optional)
 # every table the alignment SQL reads; the what-if copies them into its own in-memory database
 INPUT_TABLES = ["regions", "hubs", "hub_links", "hub_competences", "domains", "s3_strategies", "s3_priorities",
                 "s3_priority_domains", "applicable_priorities", "erdf_planned_by_region", "erdf_payments_by_region",
-                "h2020_by_region", "region_adjacency", "method_relation_weights"]
-OPTIONAL_INPUT_TABLES = ["nuts_conversion", "hub_service_areas", "hub_service_nuts2", "hub_organisations", "region_s3_basis",
-                         "s3_strategy_coverage", "published_benchmarks", "dep_edih_funding"]
+                "h2020_by_region", "region_adjacency"]
+# used by the method when present (service areas, organisations from the hubs branch; funding from the funding branch)
+OPTIONAL_INPUT_TABLES = ["hub_service_nuts2", "hub_organisations", "dep_edih_funding"]
 
 
 @dataclass(frozen=True)
@@ -399,15 +399,21 @@ def load_inputs(source: duckdb.DuckDBPyConnection) -> dict[str, object]:
             for t in INPUT_TABLES + [t for t in OPTIONAL_INPUT_TABLES if t in present]}
 
 
+# the inputs a what-if changes: copied into the scenario; every other input is a read-only view over the cached copy
+WRITTEN_TABLES = {"s3_strategies", "s3_priorities", "s3_priority_domains", "applicable_priorities", "hubs",
+                  "hub_competences", "hub_service_nuts2"}
+
+
 def scenario_connection(inputs: dict[str, object]) -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB holding copies of the inputs: what the user uploads goes only here."""
+    """A private in-memory DuckDB over the inputs: the tables a what-if writes are copied; the others are views over
+    the shared Arrow tables (read only). What the user uploads goes only into this connection."""
     con = duckdb.connect(":memory:")
     con.execute("SET threads TO 2")
     con.execute("CREATE SCHEMA staging")
     for name, table in inputs.items():
-        con.register("_input", table)
-        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _input')
-        con.unregister("_input")
+        con.register(f"_input_{name}", table)
+        kind = "TABLE" if name in WRITTEN_TABLES else "VIEW"
+        con.execute(f'CREATE {kind} "{name}" AS SELECT * FROM "_input_{name}"')
     return con
 
 

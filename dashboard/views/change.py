@@ -101,4 +101,15 @@ with tab_hubs:
                 "catalogues**: " + ", ".join(f"{(competences.change == c).sum()} {c}"
                                              for c in ("kept", "dropped", "added")))
     layout.table(competences.drop(columns=["method_version"]), "change_hub_competences")
+    st.subheader("Since the previous EDIH catalogue snapshot")
+    snapshots = data_whatif.change_catalogue_snapshots()
+    if snapshots.empty:
+        st.caption("One EDIH Network catalogue snapshot (April 2025) is loaded. When a newer export is added under "
+                   "data/raw/edih_catalogue/ and listed in data/sources.yml (docs/whatif.md), the next build lists "
+                   "here the hubs that appeared, disappeared or changed since the previous snapshot.")
+    else:
+        row = snapshots.iloc[0]
+        st.markdown(f"**{row.previous_snapshot} → {row.current_snapshot}**: " + ", ".join(
+            f"{(snapshots.change == c).sum()} {c}" for c in ("appeared", "disappeared", "changed")))
+        layout.table(snapshots.drop(columns=["method_version"]), "change_catalogue_snapshots")
 layout.footer(data.build_info())

@@ -110,7 +110,8 @@ first = upload.rows[0]["nuts_code"][:4]  # the (first) territory of the file, as
 focus = fig[fig.nuts_code == first].iloc[0] if (fig.nuts_code == first).any() else fig.iloc[-1]
 cols = st.columns(4)
 cols[0].metric(f"Coverage of {focus['name']} ({focus.nuts_code})", f"{100 * focus.coverage_all_after:.0f} %" if focus.coverage_all_after == focus.coverage_all_after else "–",
-               delta=f"{100 * focus.coverage_all_change:+.0f} pts" if focus.coverage_all_change == focus.coverage_all_change else None)
+               delta=f"{100 * focus.coverage_all_change:+.0f} pts" if focus.coverage_all_change == focus.coverage_all_change
+               and round(100 * focus.coverage_all_change) != 0 else None)
 closed = (result.gap_changes.change == "gap closed").sum()
 opened = result.gap_changes.change.str.contains("gap opened").sum()
 cols[1].metric("Gaps closed", int(closed))
@@ -122,7 +123,7 @@ labels = [f"{r.name} ({r.nuts_code})" for r in fig.itertuples()]
 chart.add_bar(y=labels, x=100 * fig.coverage_all_before, name="before", orientation="h", marker_color="#9aa5b1")
 chart.add_bar(y=labels, x=100 * fig.coverage_all_after, name="after", orientation="h", marker_color="#1f77b4")
 chart.update_layout(barmode="group", height=120 + 40 * len(fig), xaxis_title="coverage of priority domains, all evidence (coverage_all, %)",
-                    margin=dict(l=10, r=10, t=30, b=40), legend=dict(orientation="h", y=1.1))
+                    margin=dict(l=10, r=10, t=40, b=40), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
 st.plotly_chart(chart, width="stretch", config={"displaylogo": False})
 
 tabs = st.tabs(["Figures before / after", "Gaps opened and closed", "Partner suggestions", "Your rows as used",

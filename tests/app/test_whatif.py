@@ -40,11 +40,11 @@ def test_valid_priorities_show_before_and_after(open_page, wh):
     at = _upload(open_page(PAGE), "priorities_hamburg.csv")
     text = all_text(at) + _messages(at)
     assert "3 of 3 rows usable" in text and "Recomputed 3 region(s)" in text
-    figures = _frame(at, "coverage_before").set_index("nuts_code")
+    figures = _frame(at, "coverage_all_before").set_index("nuts_code")
     assert list(figures.index) == ["DE", "DE6", "DE60"]
-    before = wh.execute("SELECT coverage FROM region_alignment WHERE nuts_code = 'DE60' AND period = '2021-2027'"
+    before = wh.execute("SELECT coverage_all FROM region_alignment WHERE nuts_code = 'DE60' AND period = '2021-2027'"
                         ).fetchone()[0]
-    assert figures.loc["DE60", "coverage_before"] == before  # before = the warehouse
+    assert figures.loc["DE60", "coverage_all_before"] == before  # before = the warehouse
     gaps = _frame(at, "change")
     assert {"new priority domain, covered", "priority domain dropped"} <= set(gaps.change)
     assert "Download everything (Excel)" in [b.label for b in at.get("download_button")]
@@ -93,7 +93,7 @@ def test_hubs_upload_closes_gaps_or_changes_partners(open_page):
     at = open_page(PAGE, kind="hubs")
     _upload(at, "hubs_valid.csv")
     assert "2 of 2 rows usable" in all_text(at)
-    figures = _frame(at, "coverage_before").set_index("nuts_code")
+    figures = _frame(at, "coverage_all_before").set_index("nuts_code")
     assert figures.loc["DE60", "n_hubs_change"] == 2
     at = _upload(open_page(PAGE, kind="hubs"), "hubs_partly_invalid.csv")
     assert "1 of 6 rows usable" in all_text(at) and "5 problem(s)" in _messages(at)

@@ -40,3 +40,13 @@ def test_cross_border_pairs_are_across_a_border_and_near(wh):
 def test_misalignment_overlap_is_shared_over_all(wh):
     assert wh.execute("""SELECT count(*) FROM policy_q_strategy_misalignment
                          WHERE abs(overlap - n_shared / (n_shared + n_region_only + n_national_only)) > 1e-4""").fetchone()[0] == 0
+
+
+def test_the_current_catalogue_is_a_snapshot_of_the_snapshot_table(wh):
+    snapshots = wh.execute("""SELECT snapshot, count(*) FROM staging.stg_edih_catalogue_snapshots
+                              GROUP BY 1""").fetchall()
+    current = wh.execute("SELECT count(*) FROM staging.stg_edih_catalogue").fetchone()[0]
+    assert ("2025-04", current) in snapshots
+    # with one snapshot listed in data/sources.yml there is nothing to compare
+    if len(snapshots) == 1:
+        assert wh.execute("SELECT count(*) FROM change_catalogue_snapshots").fetchone()[0] == 0

@@ -14,15 +14,19 @@ from tests.unit.test_alignment_world import build_world, read_world
 FILES = Path(__file__).resolve().parent.parent / "fixtures" / "whatif"
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    # the world's all-empty text columns would be read as numbers; the warehouse has them as text
+def world_frames() -> dict:
+    """The world's tables as the warehouse types them: all-empty text columns as text, s3_priorities with its
+    country (the alignment marts never needed it; the applicability step does)."""
     frames = {name: read_world(name).astype({c: "string" for c in columns})
               for name, columns in {"s3_priority_domains": ["evidence"], "hub_competences": ["evidence"],
                                     "s3_priorities": ["title_original", "description", "source_url"]}.items()}
-    # the warehouse's s3_priorities carries the country (the world's alignment marts never needed it)
     frames["s3_priorities"]["country_code"] = frames["s3_priorities"].nuts_code.str[:2]
-    con = build_world(tmp_path_factory.mktemp("whatif-world"), frames)
+    return frames
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    con = build_world(tmp_path_factory.mktemp("whatif-world"), world_frames())
     yield con
     con.close()
 
