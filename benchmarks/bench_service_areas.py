@@ -62,6 +62,19 @@ def main(argv: list[str] | None = None) -> int:
                                ("serving", "located + declared + national + assumed (rule)"),
                                ("serving_nuts1_everywhere", "alternative: assumed = NUTS 1 in every country")):
             line(f"{label}; {what}", figs[variant])
+    n = con.execute("SELECT count(*) FROM regions WHERE is_eu AND level = 2").fetchall()[0][0]
+    country = dict(con.execute("""
+        WITH c AS (SELECT DISTINCT h.country_code, c.domain_code FROM hubs h JOIN hub_competences c USING (hub_id)
+                   WHERE h.is_dep_funded AND c.domain_code IN ('TECH_AI', 'TECH_CYBER', 'TECH_HPC'))
+        SELECT 'any', count(*) FROM regions r WHERE r.is_eu AND r.level = 2
+               AND r.country_code IN (SELECT country_code FROM hubs WHERE is_dep_funded)
+        UNION ALL SELECT c.domain_code, count(*) FROM regions r JOIN c USING (country_code)
+        WHERE r.is_eu AND r.level = 2 GROUP BY 1""").fetchall())
+    line("upper bound: an EDIH of the same country (any level)", {k: 100.0 * country.get(k, 0) / n for k in
+                                                                   ("any", *TECHS)})
+    print("\nThe JRC's competence shares (91 % AI) exceed its 85 % of regions with an EDIH present or serving, so the"
+          " JRC counts competence reach more widely than service areas (e.g. EDIHs serving beyond their own region or"
+          " the network); our figures count a competence only where an EDIH holding it is located or serves.")
     print("\nDefinitions: EDIH = Digital-Europe-funded EDIH (hubs.is_dep_funded); a region counts when an EDIH is "
           "located in it or serves it (hub_service_nuts2 bases listed); a technology counts when such an EDIH "
           "(any record of its organisation) has the competence at the level given (hub_competences.level, or "

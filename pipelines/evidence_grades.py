@@ -8,9 +8,12 @@ the value before grading):
 - `listed` — a JRC 2022 catalogue sector (no level given): LISTED_LEVEL (3, the covering level) when the hub lists
   at most FOCUSED_LIST_MAX sector domains, LISTED_BROAD_LEVEL (2) for longer lists, CATCH_ALL_LEVEL (1) for catch-all
   lists.
-- `inferred` — matched in the hub's name/title/description by the keyword rules: 1 for one distinct term, 2 for two,
-  INFERRED_STRONG_LEVEL (3) only with at least INFERRED_STRONG_TERMS distinct terms (terms that are spelling variants
-  of each other — "robotic"/"robotics", "ict"/"icts" — count once); a domain found by text similarity only: 1.
+- `inferred` — matched in the hub's name/title/description by the keyword rules: 1 for one distinct term, 2 for two
+  or more (terms that are spelling variants of each other — "robotic"/"robotics", "ict"/"icts" — count once);
+  INFERRED_STRONG_LEVEL (3, the covering level) only on strong text evidence: the hub's name or title names the domain
+  ("Robotics Hub Technical University of Kosice", "REIMAGINE Textile"), or the first sentence of its description
+  names it and the text has at least INFERRED_STRONG_TERMS distinct terms of it. The general digital domain
+  (TECH_DIGITAL: every hub is "digital") never reaches 3 by inference. A domain found by text similarity only: 1.
 The thresholds are calibrated on hand-judged samples (tests/fixtures/competence_inference_sample.csv; the JRC list
 lengths against the EDIH-declared levels of the same organisations), figures in docs/taxonomy.md."""
 from __future__ import annotations
@@ -22,7 +25,7 @@ LISTED_LEVEL = 3
 LISTED_BROAD_LEVEL = 2
 FOCUSED_LIST_MAX = 8  # sector domains
 CATCH_ALL_LEVEL = 1
-INFERRED_STRONG_TERMS = 3
+INFERRED_STRONG_TERMS = 2  # with the first sentence; calibrated on tests/fixtures/competence_inference_sample.csv
 INFERRED_STRONG_LEVEL = 3
 GRADES = ("declared", "listed", "inferred")
 
@@ -44,10 +47,14 @@ def distinct_terms(words: str | list[str]) -> int:
     return len(stems)
 
 
-def inferred_level(n_terms: int, strong_terms: int = INFERRED_STRONG_TERMS) -> int:
-    if n_terms >= strong_terms:
+NEVER_STRONG_BY_INFERENCE = frozenset({"TECH_DIGITAL"})
+
+
+def inferred_level(n_terms: int, in_title: bool = False, in_first_sentence: bool = False, domain_code: str = "",
+                   strong_terms: int = INFERRED_STRONG_TERMS) -> int:
+    if domain_code not in NEVER_STRONG_BY_INFERENCE and (in_title or (in_first_sentence and n_terms >= strong_terms)):
         return INFERRED_STRONG_LEVEL
-    return 2 if n_terms == 2 else 1
+    return 2 if n_terms >= 2 else 1
 
 
 def listed_level(n_listed_sectors: int, n_sector_domains: int) -> int:

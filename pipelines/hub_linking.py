@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import placement as pl
+from .errors import InputFileError
 
 SIMILAR_NAME = 0.88  # alone: a near-identical name
 SUPPORTING_NAME = 0.6  # with a shared address or domain
@@ -46,7 +47,7 @@ def load_renamings(path: Path) -> list[Renaming]:
             try:
                 out.append(Renaming(re.compile(row["pattern"], re.IGNORECASE), row["replacement"], row["note"]))
             except re.error as e:
-                raise ValueError(f"{path}:{line}: bad pattern {row['pattern']!r}: {e}") from e
+                raise InputFileError(f"{path}:{line}: bad pattern {row['pattern']!r}: {e}") from e
     return out
 
 

@@ -67,14 +67,21 @@ def _country_alternation(country_code: str) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or r"(?!x)x"
 
 
-def national_declaration(text: str | None, country_code: str | None) -> str | None:
-    """The words declaring national scope (with a little context), or None."""
+def national_declaration(text: str | None, country_code: str | None, hub_names: tuple[str, ...] = ()) -> str | None:
+    """The words declaring national scope (with a little context), or None. A scope stated of another organisation
+    ("INCIBE has a national scope" in a consortium's description) is not the hub's: when the words follow
+    "<Name> has" and the name is not one of `hub_names`, they are skipped."""
     if not text or not country_code:
         return None
     alt = _country_alternation(country_code)
+    own = {place_key(n) for n in hub_names if n} | {"it", "the hub", "hub", "we", "edih", "dih", "the edih"}
     for pattern in NATIONAL_PATTERNS:
-        m = re.search(pattern.replace("{country}", alt), text, flags=re.IGNORECASE)
-        if m:
+        for m in re.finditer(pattern.replace("{country}", alt), text, flags=re.IGNORECASE):
+            subject = re.search(r"([A-Z][\w.\-]*(?: [A-Z][\w.\-]*)*) (?:has|have)(?: an?)?(?: broad| wide| full)?\s*$",
+                                text[max(0, m.start() - 80):m.start()])
+            if subject and place_key(subject.group(1)) not in own and not any(
+                    place_key(subject.group(1)) in k or k in place_key(subject.group(1)) for k in own if len(k) > 3):
+                continue
             return quote(text, m.start(), m.end())
     return None
 
@@ -180,7 +187,7 @@ def find_mentions(text: str | None, names: dict[str, list[Place]], places_for_cu
         if not (offset < title_length or SERVICE_CUE.search(sent)):
             continue
         cue_spans = [m.end() for m in PLACE_CUE.finditer(sent)]
-        tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(sent)]
+        tokens = [t for m in _WORD.finditer(sent) for t in _split_glued(m.start(), m.group(0))]
         taken = [False] * len(tokens)
         for n in range(min(max_words, len(tokens)), 0, -1):
             for i in range(0, len(tokens) - n + 1):
@@ -190,7 +197,7 @@ def find_mentions(text: str | None, names: dict[str, list[Place]], places_for_cu
                 a, b = tokens[i][0], tokens[i + n - 1][1]
                 if re.search(r"[^\w\s\-'’]", sent[a:b]):
                     continue
-                key = place_key(sent[a:b])
+                key = place_key(" ".join(t[2] for t in tokens[i:i + n]))
                 if key in NAME_STOPWORDS:
                     continue
                 after_cue = _after_cue(sent, a, cue_spans)
@@ -219,6 +226,16 @@ def _inside_proper_name(sent: str, a: int, b: int) -> bool:
     after = re.match(r" ([^\W\d_]+)", sent[b:])
     return bool(before and after and before.group(1)[:1].isupper() and after.group(1)[:1].isupper()
                 and before.group(1).lower() not in _NAME_CUE_WORDS and after.group(1).lower() not in _NAME_CUE_WORDS)
+
+
+_GLUED = re.compile(r"(?<=[a-zäöüåéèáíóúñçøæ]{3})(?=[A-ZÄÖÜÅÉ][a-zäöüåéèáíóúñçøæ]{3})")
+
+
+def _split_glued(start: int, word: str) -> list[tuple[int, int, str]]:
+    """A word with names glued together by a lost space ("NorthDenmark", "VästraGötaland") as its parts, offsets
+    kept; other words (acronyms, "CeADAR", "eHub") as they are."""
+    cuts = [0] + [m.start() for m in _GLUED.finditer(word)] + [len(word)]
+    return [(start + a, start + b, word[a:b]) for a, b in zip(cuts, cuts[1:])]
 
 
 def _after_cue(sent: str, start: int, cue_ends: list[int]) -> bool:

@@ -27,6 +27,7 @@ import pandas as pd
 from .. import paths
 from .. import service_areas as sa
 from ..context import BuildContext
+from ..errors import InputFileError
 from ..placement import place_key
 
 BASIS_RANK = {"address": 1, "declared": 2, "national": 3, "assumed": 4}
@@ -57,7 +58,7 @@ def _name_index(con) -> dict[str, list[sa.Place]]:
         for line, row in enumerate(csv.DictReader(f), start=2):
             code = row["nuts_code"].strip()
             if code not in levels:
-                raise ValueError(f"{path}:{line}: {code!r} is not a NUTS 2021 code")
+                raise InputFileError(f"{path}:{line}: {code!r} is not a NUTS 2021 code")
             _add(index, place_key(row["name"]), sa.Place(code, levels[code], code[:2], "name_variant", row["name"]))
     return index
 
@@ -96,7 +97,7 @@ def declared_areas(hub, names, gaz, nuts_codes, older_codes) -> tuple[list[tuple
     rows, rejected = [], []
     text, cc = hub.text or "", hub.country_code
     mentions = sa.find_mentions(text, names, gaz, title_length=int(hub.title_length))
-    national = sa.national_declaration(text, cc)
+    national = sa.national_declaration(text, cc, (hub.name, hub.title))
     if national and cc:
         rows.append((cc, 0, "national", f'declares national scope: "{national}"'))
     declared: dict[str, str] = {}
@@ -153,7 +154,7 @@ def declared_areas(hub, names, gaz, nuts_codes, older_codes) -> tuple[list[tuple
 def run(ctx: BuildContext) -> int:
     con = ctx.con
     hubs = con.execute("""
-        SELECT hub_id, source, country_code, nuts1_code, nuts2_code, is_dep_funded, placement_method,
+        SELECT hub_id, source, name, title, country_code, nuts1_code, nuts2_code, is_dep_funded, placement_method,
                placement_evidence, source_line,
                CASE WHEN source = 'edih_2025' THEN concat_ws('. ', name, title, description) END AS text,
                CASE WHEN source = 'edih_2025' THEN length(concat_ws('. ', name, title)) ELSE 0 END AS title_length
@@ -181,7 +182,7 @@ def run(ctx: BuildContext) -> int:
                                             f"gazetteer of {h.country_code}: not counted",
                              h.hub_id, sa.quote(h.text, start, end)))
         if h.is_dep_funded and isinstance(h.nuts1_code, str) and h.nuts1_code[:2] in ASSUMED_NUTS1_COUNTRIES \
-                and not any(r[3] in ("declared", "national") for r in found):
+                and not any(r[2] in ("declared", "national") for r in found):
             rows.append((h.hub_id, h.nuts1_code, 1, "assumed",
                          f"Digital-Europe-funded EDIH with no declared area: assumed to serve the NUTS 1 region of "
                          f"its address ({h.nuts1_code}, the level of regional government in {h.nuts1_code[:2]})"))

@@ -219,3 +219,35 @@ def test_same_organisation_counts_once(wh):
                             WHERE h.name IN ('Mittelstand-Digital Zentrum Hamburg',
                                              'Mittelstand 4.0 centre of excellence Hamburg')""").fetchall()[0][0]
     assert hamburg == 1
+
+
+def test_inferred_covering_level_on_the_hand_judged_sample(wh):
+    """tests/fixtures/competence_inference_sample.csv: 242 inferred (hub, domain) rows of 56 hubs judged by reading
+    the descriptions ('strong' = the hub offers it as a main competence; 42 hubs calibration, 14 held out). Inferred
+    rows at the covering level (3) must be 'strong' in at least 85 % of cases."""
+    import csv
+
+    from tests.conftest import FIXTURES
+
+    rows = list(csv.DictReader(open(FIXTURES / "competence_inference_sample.csv", encoding="utf-8")))
+    assert len({r["hub_id"] for r in rows}) >= 40
+    got = {(h, d): (lvl, src) for h, d, lvl, src in wh.execute(
+        "SELECT hub_id, domain_code, level, source FROM hub_competences").fetchall()}
+    covering = [r for r in rows if got[(r["hub_id"], r["domain_code"])] == (3, "inferred_description")]
+    precision = sum(r["judgement"] == "strong" for r in covering) / len(covering)
+    assert len(covering) >= 10 and precision >= 0.85, (len(covering), precision)
+    # no row judged 'wrong' reaches the covering level
+    assert not [r for r in covering if r["judgement"] == "wrong"]
+
+
+def test_rejected_served_area_candidates_are_quarantined_with_the_reason(wh):
+    rows = wh.execute("""SELECT reason, record FROM quarantine
+                         WHERE stage = 'conformed' AND file = 'hubs (description)'""").fetchall()
+    reasons = [r for r, _ in rows]
+    # places of another country (a Czech hub's Euroregion names Saxony, Lower Silesia, Opole)
+    assert any("'Lower Silesia' is a region/place of PL, not of the address country CZ" in r for r in reasons)
+    # an unknown place after a place cue
+    assert any("is in no NUTS name list and not in the gazetteer" in r for r in reasons)
+    # a containing region next to more specific ones (DIH4AISec: Lower Saxony vs DE91 + DE92)
+    assert any("declared region DE9 contains the more specific declared region(s) DE91, DE92" in r for r in reasons)
+    assert all(json.loads(rec)["hub_id"].startswith("edih:") for _, rec in rows)

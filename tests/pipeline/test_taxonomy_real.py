@@ -105,9 +105,10 @@ def test_hub_competence_levels_and_sources(wh):
     assert scalar(wh, "SELECT count(*) - count(DISTINCT (hub_id, domain_code)) FROM hub_competences") == 0
     levels = dict(wh.execute("SELECT source, max(level) FROM hub_competences GROUP BY 1").fetchall())
     assert levels["edih_tag"] == 5 and levels["jrc_sector"] == 3 and levels["inferred_description"] == 3
-    # evidence grades (docs/taxonomy.md): inferred rows reach level 3 only with strong text evidence
+    # evidence grades (docs/taxonomy.md): inferred rows reach level 3 only with strong text evidence (named in the
+    # hub's name/title, or in the first sentence with 2+ distinct terms), never for the general digital domain
     assert scalar(wh, """SELECT count(*) FROM hub_competences WHERE source = 'inferred_description' AND level = 3
-                         AND grade_note NOT LIKE '%distinct term(s) → level 3'""") == 0
+                         AND (grade_note NOT LIKE '%named in the%' OR domain_code = 'TECH_DIGITAL')""") == 0
     assert scalar(wh, """SELECT count(*) FROM hub_competences WHERE evidence_grade IS NULL
                          OR evidence_grade <> CASE source WHEN 'edih_tag' THEN 'declared' WHEN 'jrc_sector'
                             THEN 'listed' ELSE 'inferred' END""") == 0

@@ -91,3 +91,12 @@ def test_organisation_groups():
                                                           ("edih:1610", "edih:185", "website")])
     assert groups["jrc:24090"][:2] == ("edih:1610", 3) and groups["edih:185"][0] == "edih:1610"
     assert groups["jrc:1"] == ("jrc:1", 1, "single record")
+
+
+def test_a_bad_renaming_pattern_names_the_file_and_line(tmp_path):
+    from pipelines.errors import InputFileError
+
+    bad = tmp_path / "hub_renamings.csv"
+    bad.write_text('pattern,replacement,note\n"^ok (.+)$",x \\1,fine\n"^(unclosed",x,broken\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"hub_renamings.csv:3: bad pattern"):
+        hl.load_renamings(bad)

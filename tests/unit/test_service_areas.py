@@ -103,3 +103,38 @@ def test_evaluate_counts_claims_not_addresses():
     m = sa.evaluate(predicted, judged)
     assert (m["claimed"], m["correct"], m["wanted"], m["found"]) == (3, 2, 3, 2)
     assert m["precision"] == pytest.approx(2 / 3) and m["recall"] == pytest.approx(2 / 3)
+
+
+def test_declared_areas_rules_decide_and_say_which():
+    """The step's decision per hub (conformed/24_hub_service_areas.declared_areas) on a real-looking record."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    step = import_module("pipelines.conformed.24_hub_service_areas")
+    names = dict(NAMES) | {"saxony": [Place("DED", 1, "DE", "name_variant", "Saxony")],
+                           "lower silesia": [Place("PL51", 2, "PL", "name_variant", "Lower Silesia")]}
+    hub = SimpleNamespace(country_code="NL", title_length=0, name="X", title="X",
+                          text="The hub covers the provinces of Limburg and Utrecht, and the region of Lower Silesia.")
+    rows, rejected, _ = step.declared_areas(hub, names, {}, {"NL42": 2, "NL31": 2}, {})
+    got = {code: ev for code, _, basis, ev in rows}
+    assert set(got) == {"NL42", "NL31"}
+    assert "also in BE: the address country decides" in got["NL42"]
+    assert any("'Lower Silesia' is a region/place of PL, not of the address country NL" in r for r, _ in rejected)
+    # a NUTS code of another country is rejected with the reason, one of the hub's country counted
+    hub2 = SimpleNamespace(country_code="DE", title_length=0, name="Y", title="Y", text="Serving the NUTS-2 region DE94 and NUTS2-RO12.")
+    rows2, rejected2, _ = step.declared_areas(hub2, names, {}, {"DE94": 2, "RO12": 2}, {})
+    assert [r[0] for r in rows2] == ["DE94"]
+    assert any("'RO12'" in r and "not in the address country DE" in r for r, _ in rejected2)
+
+
+def test_national_scope_of_a_partner_is_not_the_hubs():
+    text = "The consortium brings INCIBE and ICE. INCIBE has a national scope, ICE is the EEN node in the region."
+    assert sa.national_declaration(text, "ES", ("CyberDIH", "Cybersecurity Innovation Hub")) is None
+    own = "DIH4CN has a national scope, providing services for all the Portuguese territory."
+    assert sa.national_declaration(own, "PT", ("DIH4CN", "Digital Innovation Hub for Climate Neutrality"))
+
+
+def test_names_glued_by_a_lost_space():
+    names = {"north denmark": [Place("DK05", 2, "DK", "name_variant", "North Denmark")]}
+    assert codes("This proposal covers the NUTS2 Region of NorthDenmark.", names) == [("NorthDenmark", ["DK05"])]
+    assert codes("The hub covers CeADAR and InnDIH.", names) == []
