@@ -298,7 +298,8 @@ def domain_documents(domains: Iterable[Mapping[str, str]], coder: KeywordCoder) 
 # clauses of a description that speak of the whole strategy, not of this priority: "Cross-cutting: KETs; robotics",
 # "service design is a common cross-cutting factor", "transversal to all priorities"
 _STRATEGY_WIDE = re.compile(r"^\W*(cross-cutting|transversal|horizontal)\b|cross-cutting factor|"
-                            r"(cross-cutting|transversal|horizontal)( \w+)?\s*:|common to all|for all (economic )?sectors")
+                            r"(cross-cutting|transversal|horizontal)( \w+)?\s*:|common to all|"
+                            r"for all (economic )?sectors")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 

@@ -1,6 +1,7 @@
 """s3_priority_domains: each S3 priority coded to taxonomy domains, transparently and deterministically
 (pipelines/coding.py): keyword rules on title, original title and description (the curated priorities' descriptions
-count next to the titles, at lower points; the Czech annex's only when the title finds nothing); for the Czech regional domains also
+count next to the titles, at lower points; the Czech annex's only when the title finds nothing); for the Czech
+regional domains also
 their first NACE divisions; a TF-IDF similarity fallback for priorities with no hit; data/taxonomy/
 priority_overrides.csv wins. Every link stores its method and evidence; the weights of a priority sum to 1."""
 from __future__ import annotations

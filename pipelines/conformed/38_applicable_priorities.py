@@ -78,8 +78,8 @@ def run(ctx: BuildContext) -> int:
     n = build_applicable(ctx.con, sharing)
     confirmed = sharing[sharing.action == "confirmed"]
     missing = [f"{r.strategy_id} → {r.applies_to_nuts_code}" for r in confirmed.itertuples()
-               if not ctx.con.execute("SELECT count(*) FROM applicable_priorities WHERE strategy_id = ? AND nuts_code = ?",
-                                      [r.strategy_id, r.applies_to_nuts_code]).fetchall()[0][0]]
+               if not ctx.con.execute("SELECT count(*) FROM applicable_priorities WHERE strategy_id = ? "
+                                      "AND nuts_code = ?", [r.strategy_id, r.applies_to_nuts_code]).fetchall()[0][0]]
     if missing:
         raise InputFileError("data/taxonomy/strategy_sharing.csv: confirmed member(s) no longer get the strategy: "
                              + ", ".join(missing))

@@ -117,7 +117,12 @@ def build_region_basis(con) -> int:
                  ELSE
                    'Fallback: no regional ' || t.period || ' list was found for ' || t.name || '; scored on the '
                    || 'national ' || t.period || ' priorities of ' || coalesce(t.country_name, t.country_code) || '.'
-               END AS basis_note,
+               END
+               || CASE WHEN p.low_confidence_weight_share >= 0.5
+                       THEN ' ' || CAST(round(100 * p.low_confidence_weight_share) AS INTEGER)
+                            || ' % of this weight rests on low-confidence lists (partial, draft, read from a '
+                            || 'table of contents, or unsure of the period).'
+                       ELSE '' END AS basis_note,
                coalesce(p.n_strategies, 0) AS n_strategies,
                p.low_confidence_weight_share,
                coalesce(p.n_priorities, 0) AS n_priorities,

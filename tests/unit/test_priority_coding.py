@@ -71,7 +71,8 @@ def test_accents_and_case_do_not_matter():
 
 def test_description_counts_next_to_the_title_at_lower_weight(coder):
     # the description's domains are added, each term at DESCRIPTION_POINTS against TITLE_POINTS for the title
-    links = {l.domain_code: l for l in coder.code("X#1", "Tourism", None, "Hotels, agriculture and energy for visitors.")}
+    links = {l.domain_code: l
+             for l in coder.code("X#1", "Tourism", None, "Hotels, agriculture and energy for visitors.")}
     assert set(links) == {"SEC_TOURISM", "SEC_AGRIFOOD", "SEC_ENERGY"}
     assert links["SEC_ENERGY"].weight == pytest.approx(links["SEC_AGRIFOOD"].weight)  # one description term each
     assert links["SEC_TOURISM"].weight >= 2 * links["SEC_ENERGY"].weight  # a title term counts twice

@@ -47,7 +47,8 @@ def test_relations_per_level(world):
 def test_every_priority_of_an_applicable_strategy_is_listed_with_its_period(world):
     con, spec = world
     rows = con.execute("""SELECT nuts_code, level, strategy_id, count(*), any_value(period)
-                          FROM applicable_priorities GROUP BY nuts_code, level, strategy_id, scored_period""").fetchall()
+                          FROM applicable_priorities
+                          GROUP BY nuts_code, level, strategy_id, scored_period""").fetchall()
     assert all(n == spec["priorities_per_strategy"] for _, _, _, n, _ in rows)
     assert {(c, l) for c, l, *_ in rows} <= {(r[0], r[1]) for r in spec["regions"]}
     assert {p for *_, p in rows} == {"2021-2027", "2014-2020"}
@@ -129,5 +130,6 @@ def test_real_sharing_file_loads_with_a_source_on_every_row():
     con.executemany("INSERT INTO s3_strategies VALUES (?, ?)", [(r["strategy_id"], r["note_quote"]) for r in rows])
     frame = step.load_sharing(con)
     assert len(frame) == len(rows) and frame.source_url.str.startswith("http").all()
-    assert {("NL3-2021-2027", "NL23", "share"), ("NL2-2021-2027", "NL23", "exclude"), ("NL4-2021-2027", "NL34", "share"),
-            ("NL3-2021-2027", "NL34", "exclude")} <= set(zip(frame.strategy_id, frame.applies_to_nuts_code, frame.action))
+    got = set(zip(frame.strategy_id, frame.applies_to_nuts_code, frame.action))
+    assert {("NL3-2021-2027", "NL23", "share"), ("NL2-2021-2027", "NL23", "exclude"),
+            ("NL4-2021-2027", "NL34", "share"), ("NL3-2021-2027", "NL34", "exclude")} <= got
