@@ -182,10 +182,14 @@ def test_funding_totals_are_kept_through_the_nuts_conversion_and_roll_ups(wh):
     # ERDF payments: NUTS 0 = NUTS 1 = NUTS 2 sums
     sums = wh.execute("SELECT level, sum(erdf_eur) FROM erdf_payments_by_region GROUP BY level ORDER BY level").fetchall()
     assert sums[0][1] == pytest.approx(sums[1][1], rel=1e-9) == pytest.approx(sums[2][1], rel=1e-9)
-    # Horizon 2020: the placed money (with a NUTS code) is all in the NUTS 2 regions
+    # Horizon 2020: the placed money (with a NUTS code) is all in the NUTS 2 regions, plus (issue 14) the rest of the
+    # money of countries that are one NUTS 2 region
     placed = total("SELECT sum(ec_contribution_with_nuts_eur) FROM staging.stg_h2020_by_country")
+    one_region_rest = total("""SELECT sum(ec_contribution_eur - coalesce(ec_contribution_with_nuts_eur, 0))
+                               FROM staging.stg_h2020_by_country WHERE country_code IN
+                               (SELECT country_code FROM regions WHERE level = 2 GROUP BY 1 HAVING count(*) = 1)""")
     nuts2 = total("SELECT sum(ec_contribution_eur) FROM h2020_by_region WHERE level = 2")
-    assert nuts2 == pytest.approx(placed, rel=1e-3)
+    assert nuts2 == pytest.approx(placed + one_region_rest, rel=1e-3)
 
 
 def test_issue_targets_on_the_real_data(wh):
