@@ -146,6 +146,7 @@ _ENTRIES = [
     ("funding_source", "Funding source", "text", "Programme the money comes from."),
     ("amount_eur", "Amount", "eur", "Amount of the period shown."),
     ("per_capita_eur", "Per inhabitant", "eur_per_inh", "Amount per inhabitant."),
+    ("programme", "Programme", "text", "The programme and period the money comes from."),
     ("years", "Years", "text", "Years the money was committed or paid."),
     ("is_estimate", "Estimate", "text", "Whether the amount is an estimate."),
     ("placed_share", "Placed share", "share", "Share of the money that could be placed in a region."),
