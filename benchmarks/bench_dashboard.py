@@ -139,7 +139,7 @@ def _filter_changes(browser, url: str) -> list[dict]:
     page.wait_for_selector(PATHS, timeout=60_000)
     page.wait_for_timeout(1500)
     results = []
-    for k, option in enumerate((["Hubs", "Alignment score"] * CHANGES)[:CHANGES]):
+    for k, option in enumerate((["Hubs", "Coverage of priority domains"] * CHANGES)[:CHANGES]):
         before = _fill_signature(page)
         page.get_by_label("Colour regions by").first.click()
         page.evaluate("window.__ws = []")

@@ -239,12 +239,11 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
                                   [round(float(value_of[shape_region[s]]), 3) for s in coloured],
                                   coloraxis="coloraxis", customdata=[hover_of[shape_region[s]] for s in coloured],
                                   hovertemplate=HOVER, meta=metric.label, name=metric.label, showlegend=False))
-    if on_fallback:
-        marked = [sid for sid, code in shape_region.items() if code in on_fallback]
-        traces.append(_choropleth("geo", _feature_collection(shapes, marked), marked, [0] * len(marked),
-                                  colorscale=_flat("rgba(0,0,0,0)"), showscale=False, hoverinfo="skip",
-                                  marker={"line": {"color": "#111111", "width": 1.8}}, showlegend=False,
-                                  name="Scored on a fallback"))
+    if on_fallback:  # outlined in the coloured trace itself (per-shape line colours): no second copy of the shapes
+        coloured_trace = next(t for t in traces if t.get("coloraxis"))
+        marked = [shape_region[sid] in on_fallback for sid in coloured_trace["locations"]]
+        coloured_trace["marker"] = {"line": {"color": ["#111111" if m else BORDER_COLOR for m in marked],
+                                             "width": [1.8 if m else 0.6 for m in marked]}}
         traces.append({"type": "scattergeo", "geo": "geo", "lon": [None], "lat": [None], "mode": "markers",
                        "name": "Fallback basis (national or 2014-2020 list)", "showlegend": True, "hoverinfo": "skip",
                        "marker": {"size": 14, "symbol": "square-open", "color": "#111111", "line": {"width": 2}}})

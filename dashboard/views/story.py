@@ -31,7 +31,9 @@ try:
 except ValueError:
     step_no = 1
     st.warning(f"“{raw_step}” is not a step number: showing step 1 of {len(steps)}.")
-st.query_params.update({"story": story_id, "step": str(step_no)})
+for name, value in (("story", story_id), ("step", str(step_no))):  # correct a bad value; absent stays implicit
+    if st.query_params.get(name) not in (None, value):
+        st.query_params[name] = value
 presenting = layout.is_presenting()
 if not presenting and st.button("Start presentation (large type, no sidebar)", key="start_present",
                                 type="primary", icon=":material/slideshow:"):
@@ -62,7 +64,8 @@ chosen, _ = data.resolve_region(st.query_params.get("region"))
 selected = chosen or step.get("region")
 left, right = st.columns([1.7, 1]) if presenting else (st.container(), st.container())
 figure = europe_map(level, period, metric.key, country=country, show_hubs=bool(step.get("hubs")),
-                    height=900 if presenting else 700, selected=selected, font_size=24 if presenting else 16)
+                    height=900 if presenting else 700, selected=selected, font_size=24 if presenting else 16,
+                    fallback="mark" if data.is_method2() else None)
 event = left.plotly_chart(figure, key=f"story_map_{step_no}", config=PLOTLY_CONFIG, on_select="rerun",
                           selection_mode="points", width="stretch")
 points = event.selection.points if event and event.selection else []
@@ -98,4 +101,5 @@ for number in (step_no + 1, step_no - 1):
         near = steps[number - 1]
         europe_map(int(near.get("level", 2)), near.get("period") if near.get("period") in periods else periods[-1],
                    data.metric_key(near.get("metric", "alignment")), country=near.get("country"), show_hubs=bool(near.get("hubs")),
-                   height=900 if presenting else 700, selected=near.get("region"), font_size=24 if presenting else 16)
+                   height=900 if presenting else 700, selected=near.get("region"), font_size=24 if presenting else 16,
+                   fallback="mark" if data.is_method2() else None)

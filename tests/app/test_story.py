@@ -75,7 +75,7 @@ def test_every_step_of_every_story_renders(open_page):
             assert spec["layout"]["coloraxis"]["colorbar"]["title"]["text"].split(" (")[0] in {
                 "Alignment score", "Coverage of priority domains", "EDIHs", "Uncovered priorities",
                 "ERDF R&I per inhabitant", "Focus of hub competences", "Hubs", "Hubs per million inhabitants",
-                "Horizon 2020 per inhabitant"}
+                "Horizon 2020 per inhabitant", "Coverage, declared competences only"}
             if step.get("region"):
                 outlined = [t for t in spec["data"] if t.get("name") == "Selected"]
                 assert outlined and outlined[0]["locations"][0].split("|")[0] == step["region"]
