@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -81,17 +80,13 @@ def warm_up(port: int) -> None:
 def run_locust(url: str) -> dict:
     env = {**os.environ, "ATLAS_LOAD_THINK_MIN": os.environ.get("ATLAS_LOAD_THINK_MIN", "4"),
            "ATLAS_LOAD_THINK_MAX": os.environ.get("ATLAS_LOAD_THINK_MAX", "12")}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([PY, "-m", "benchmarks.load.run_locust", "--host", url, "--users", str(USERS),
                            "--spawn-rate", str(SPAWN_RATE), "--max-seconds", str(MAX_SECONDS)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=MAX_SECONDS + 120)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"locust run failed ({done.returncode}): {done.stderr[-2000:]}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = json.loads(lines[-1])
-    result["load_generator_cpu_seconds"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return result
+    return json.loads(lines[-1])
 
 
 def script_times(logs: list[Path], offsets: dict[Path, int]) -> dict[str, list[float]]:
@@ -120,10 +115,10 @@ def print_run(title: str, result: dict, memory: MemorySampler, timings: dict[str
     ok = True
     for name, v in result["interactions"].items():
         p95 = v["p95_ms"]
-        verdict = "-" if p95 is None else f"{p95 / TARGET_P95_MS:.2f} x {TARGET_P95_MS} ms"
+        ratio = "-" if p95 is None else f"{p95 / TARGET_P95_MS:.2f} x {TARGET_P95_MS} ms"
         ok &= v["failed"] == 0 and (p95 is None or p95 < TARGET_P95_MS or name == "connect")
         print(f"  {name:<18} {v['n']:>5} {v['failed']:>7} {_ms(v['p50_ms']):>8} {_ms(p95):>8} {_ms(v['max_ms']):>8}"
-              f"   {verdict}")
+              f"   {ratio}")
     failed = sum(v["failed"] for v in result["interactions"].values())
     total = sum(v["n"] for v in result["interactions"].values())
     print(f"  failed interactions: {failed} of {total}" + (f"  e.g. {result['failure_samples']}" if failed else ""))
