@@ -125,6 +125,7 @@ def test_no_download_of_any_page_has_a_live_formula(hostile_warehouse, recorded_
             hostile_seen += sum(text.count(p.strip()) for p in PAYLOADS)
             scanned.append((page or "map", label))
             findings += [f"{page or 'map'} / {label} / {cell}" for cell in live_cells(file_name, payload)[:5]]
+    print(f"scanned {len(scanned)} downloads of {len(PAGES)} page states; {hostile_seen} injected values in them")
     assert len(scanned) >= 8, scanned  # map, profiles, gap tables and exports, compare, data & method downloads
     assert hostile_seen > 100, "the downloads do not carry the injected names: the scan would prove nothing"
     assert findings == []
