@@ -16,7 +16,7 @@ import streamlit as st
 
 from pipelines import paths
 
-from .metrics import METRICS
+from .metrics import ALIASES, DEFAULT_METRIC, HEADLINE_METRIC, METRICS
 
 WAREHOUSE_ENV = "ATLAS_WAREHOUSE"
 
@@ -116,6 +116,35 @@ def quarantine_reasons() -> pd.DataFrame:
 
 
 # --- pickers ---------------------------------------------------------------------------------------------------
+def metric_columns() -> set[str]:
+    return set(query("SELECT column_name FROM information_schema.columns WHERE table_name = 'mart_map_metrics'"
+                     ).column_name)
+
+
+def is_method2() -> bool:
+    """An atlas-method-2.0 warehouse: coverage is the headline (headline_figure), with its range and basis."""
+    return "headline_figure" in metric_columns()
+
+
+def metric_keys() -> list[str]:
+    """The map's metrics this warehouse has (data-driven: method 2.0 adds coverage of declared competences and fit
+    and drops the alignment score, which there is 100 × coverage)."""
+    columns = metric_columns()
+    keys = [k for k, m in METRICS.items() if m.column in columns]
+    return [k for k in keys if k != "alignment"] if is_method2() else keys
+
+
+def metric_key(key: str | None) -> str:
+    """A metric key from a link or a story, mapped onto this warehouse's metrics (alignment → coverage in 2.0)."""
+    keys = metric_keys()
+    key = ALIASES.get(key, key) if key not in keys else key
+    return key if key in keys else default_metric()
+
+
+def default_metric() -> str:
+    return HEADLINE_METRIC if is_method2() else DEFAULT_METRIC
+
+
 def periods() -> list[str]:
     return query("SELECT DISTINCT period FROM mart_map_metrics ORDER BY period")["period"].tolist()
 
@@ -155,8 +184,9 @@ def map_values(level: int, period: str, metric_key: str, hub_type: str = "all", 
         domain = "all"
     filtered = hub_type != "all" or domain != "all"
     value_sql = metric.filtered_sql if filtered else f"m.{metric.column}"  # SQL text from METRICS only
+    extra = "".join(f", m.{c}" for c in ("basis", "coverage_label", "is_ranked") if c in metric_columns())
     return query(f"""
-        SELECT m.nuts_code, m.name, m.country_code, {value_sql} AS value,
+        SELECT m.nuts_code, m.name, m.country_code, {value_sql} AS value{extra},
                m.alignment_score, m.n_hubs, m.n_priorities, m.coverage_pct, m.no_score_reason,
                w.no_data_reason, s.domain_code IS NOT NULL AS is_priority
         FROM mart_map_metrics m
@@ -234,11 +264,11 @@ def priority_domains(priority_ids: list[str]) -> pd.DataFrame:
 
 
 def region_hubs(nuts_code: str) -> pd.DataFrame:
-    """The hubs the alignment counts in a region (hub_region_membership), as on the map."""
+    """The hubs the alignment counts in a region (hub_service_membership: located or serving), as on the map."""
     return query("""SELECT hub_id, name, title, hub_type, nuts2_code, placement_method, placement_confidence, website,
                            merged_hub_ids
                     FROM mart_region_hubs
-                    WHERE hub_id IN (SELECT hub_id FROM hub_region_membership WHERE nuts_code = ?)
+                    WHERE hub_id IN (SELECT hub_id FROM hub_service_membership WHERE nuts_code = ?)
                     ORDER BY hub_type, name""", (nuts_code,))
 
 

@@ -142,6 +142,7 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)[:120]
 
 
+WIDE_TEXT = {"title", "priority", "priority_title", "evidence", "reasons", "domains", "local_hubs", "why_text"}
 SCREEN_FORMATS = {"share": "percent", "percent": "%.1f%%", "eur": "€%.0f", "eur_per_inh": "€%.2f",
                   "count": "localized", "people": "localized", "per_million": "%.1f", "km": "%.0f km",
                   "score": "%.1f", "level": "%d", "rank": "%d", "year": "%d"}
@@ -160,7 +161,7 @@ def column_config_for(frame: pd.DataFrame, overrides: dict | None = None) -> dic
                                                          format=SCREEN_FORMATS.get(entry.unit))
         else:
             config[name] = st.column_config.TextColumn(entry.label, help=entry.meaning or None,
-                                                       width="large" if entry.unit == "text" else None)
+                                                       width="large" if name in WIDE_TEXT else None)
     config.update(overrides or {})
     return config
 
@@ -170,7 +171,9 @@ def for_screen(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
-            out[name] = out[name].astype(object).where(out[name].notna(), "—")
+            out[name] = out[name].astype(object).map(
+                lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v))
+                or (isinstance(v, str) and v.strip() in ("nan", "NaN", "None", "<NA>")) else v)
     return out
 
 
@@ -185,14 +188,23 @@ def table(frame: pd.DataFrame, name: str, caption: str | None = None, column_con
     download_csv(frame, name)
 
 
-HUB_IN_LIST = re.compile(r"([a-z]+:[^\s;()]+) \(level (\d)\)")
+def small_table(frame: pd.DataFrame, name: str) -> None:
+    """A short table drawn as plain HTML (no data-grid code to load: the page paints sooner), labels from the
+    column dictionary, with its CSV download."""
+    shown = for_screen(frame).rename(columns=lambda c: dictionary.label(str(c)) if str(c) in dictionary.COLUMNS else c)
+    st.table(shown.set_index(shown.columns[0]))
+    download_csv(frame, name)
+
+
+HUB_IN_LIST = re.compile(r"([a-z]+:[^\s;()]+) \(level (\d)([^)]*)\)")
 
 
 def hub_list_names(text, names: dict[str, str]) -> str | None:
-    """'edih:2065 (level 5); jrc:1 (level 3)' → 'DIH4CAT (level 5); … (level 3)'."""
+    """'edih:2065 (level 5, declared); jrc:1 (level 3)' → 'DIH4CAT (level 5, declared); … (level 3)'."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return None
-    return "; ".join(f"{names.get(h, h)} (level {lvl})" for h, lvl in HUB_IN_LIST.findall(str(text))) or str(text)
+    return "; ".join(f"{names.get(h, h)} (level {lvl}{rest})"
+                     for h, lvl, rest in HUB_IN_LIST.findall(str(text))) or str(text)
 
 
 def footer(info: dict) -> None:

@@ -60,11 +60,26 @@ def _figure_text(value, fmt: str = ".0f") -> str:
     return "no data" if is_missing(value) else f"{value:{fmt}}"
 
 
+BASIS_SHORT = {"own": "own strategy", "national_fallback": "national strategy (fallback)",
+               "carried_forward_2014_2020": "2014-2020 list carried forward", "none": "no strategy"}
+
+
 def _hover_rows(values: pd.DataFrame, metric: Metric) -> list[list[str]]:
-    """customdata per region: code, name, formatted value and a line of key figures."""
+    """customdata per region: code, name, formatted value and a line of key figures (method 2.0: the coverage with
+    its range across readings and the basis)."""
     columns = [values[c].tolist() for c in ("nuts_code", "name", "value", "alignment_score", "n_hubs", "n_priorities")]
-    return [[code, name, metric.format(value), f"Alignment score {_figure_text(score)} · hubs {_figure_text(hubs)} · "
-             f"S3 priorities {_figure_text(prios)}"] for code, name, value, score, hubs, prios in zip(*columns)]
+    labels = values["coverage_label"].tolist() if "coverage_label" in values else [None] * len(values)
+    bases = values["basis"].tolist() if "basis" in values else [None] * len(values)
+    rows = []
+    for (code, name, value, score, hubs, prios), label, basis in zip(zip(*columns), labels, bases):
+        if label is not None and not is_missing(label):
+            basis_text = ", ".join(BASIS_SHORT.get(b.strip(), b.strip()) for b in str(basis).split(","))
+            line = f"{str(label).capitalize()}<br>Basis: {basis_text} · hubs {_figure_text(hubs)} · " \
+                   f"S3 priorities {_figure_text(prios)}"
+        else:
+            line = f"Alignment score {_figure_text(score)} · hubs {_figure_text(hubs)} · S3 priorities {_figure_text(prios)}"
+        rows.append([code, name, metric.format(value), line])
+    return rows
 
 
 def _reason(reason) -> str:
@@ -150,7 +165,7 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
               hubs: pd.DataFrame | None = None, height: int = 620, selected: str | None = None,
               colorscale: str = COLOR_SCALE, font_size: int | None = None,
               value_range: tuple[float, float] | None = None, country: str | None = None,
-              domain_filtered: bool = False, revision: int = 0) -> PrebuiltFigure:
+              domain_filtered: bool = False, revision: int = 0, fallback: str | None = None) -> PrebuiltFigure:
     """geometry: data.map_geometry(level); regions: the EU regions to draw (nuts_code, name, country_code);
     values: data.map_values(...) — regions missing there or with a NULL value are drawn as 'no data' (with the
     reason in words), or as 'not a priority' under a domain filter. value_range fixes the colour scale (the same
@@ -168,7 +183,17 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
     shape_region = {sid: sid.split("|")[0] for sid in shapes}
     drawn = regions[regions.nuts_code.isin(set(shape_region.values()))]
     keep = [c for c in ("nuts_code", "value", "alignment_score", "n_hubs", "n_priorities", "no_score_reason",
-                        "no_data_reason", "is_priority") if c in values.columns]
+                        "no_data_reason", "is_priority", "basis", "coverage_label") if c in values.columns]
+    values = values.copy()
+    on_fallback: set[str] = set()
+    if fallback and "basis" in values:  # method 2.0: regions scored on the national list or a carried-forward one
+        on_fallback = set(values.nuts_code[values.basis.fillna("").str.contains("fallback|carried_forward")
+                                           & values.value.notna()])
+        if fallback == "hide":
+            values.loc[values.nuts_code.isin(on_fallback), "value"] = None
+            values.loc[values.nuts_code.isin(on_fallback), "no_data_reason"] = (
+                "scored on a fallback (national strategy or 2014-2020 list), hidden by the switch in the sidebar")
+            on_fallback = set()
     merged = drawn.merge(values[keep], on="nuts_code", how="left")
     has_row = set(values.nuts_code)
     value_of = {c: v for c, v in zip(merged.nuts_code, merged.value) if not is_missing(v)}
@@ -214,6 +239,15 @@ def build_map(geometry: dict, regions: pd.DataFrame, values: pd.DataFrame, metri
                                   [round(float(value_of[shape_region[s]]), 3) for s in coloured],
                                   coloraxis="coloraxis", customdata=[hover_of[shape_region[s]] for s in coloured],
                                   hovertemplate=HOVER, meta=metric.label, name=metric.label, showlegend=False))
+    if on_fallback:
+        marked = [sid for sid, code in shape_region.items() if code in on_fallback]
+        traces.append(_choropleth("geo", _feature_collection(shapes, marked), marked, [0] * len(marked),
+                                  colorscale=_flat("rgba(0,0,0,0)"), showscale=False, hoverinfo="skip",
+                                  marker={"line": {"color": "#111111", "width": 1.8}}, showlegend=False,
+                                  name="Scored on a fallback"))
+        traces.append({"type": "scattergeo", "geo": "geo", "lon": [None], "lat": [None], "mode": "markers",
+                       "name": "Fallback basis (national or 2014-2020 list)", "showlegend": True, "hoverinfo": "skip",
+                       "marker": {"size": 14, "symbol": "square-open", "color": "#111111", "line": {"width": 2}}})
     if selected:
         outline = [sid for sid, code in shape_region.items() if code == selected]
         if outline:
@@ -286,16 +320,17 @@ def colorscale_list(name: str) -> list:
 
 def europe_map(level: int, period: str, metric_key: str, hub_type: str = "all", domain: str = "all",
                country: str | None = None, show_hubs: bool = False, height: int = 620, selected: str | None = None,
-               colorscale: str = COLOR_SCALE, font_size: int | None = None, revision: int = 0) -> PrebuiltFigure:
+               colorscale: str = COLOR_SCALE, font_size: int | None = None, revision: int = 0,
+               fallback: str | None = None) -> PrebuiltFigure:
     """The map of one selection, built once per selection and warehouse and then shared (read-only): the landing
     view, the same for every new visitor, costs no figure building at all."""
     return _cached_map(data.version(), level, period, metric_key, hub_type, domain, country, show_hubs, height,
-                       selected, colorscale, font_size, revision)
+                       selected, colorscale, font_size, revision, fallback)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _cached_map(version, level, period, metric_key, hub_type, domain, country, show_hubs, height, selected,
-                colorscale, font_size, revision) -> PrebuiltFigure:
+                colorscale, font_size, revision, fallback) -> PrebuiltFigure:
     metric = METRICS[metric_key]
     regions = data.map_regions(level)
     if country:
@@ -305,4 +340,4 @@ def _cached_map(version, level, period, metric_key, hub_type, domain, country, s
     value_range = metric.fixed_range or data.metric_range(level, period, metric.column)
     return build_map(data.map_geometry(level), regions, values, metric, hubs, height=height, selected=selected,
                      colorscale=colorscale, font_size=font_size, value_range=value_range, country=country,
-                     domain_filtered=domain != "all" and metric.by_domain, revision=revision)
+                     domain_filtered=domain != "all" and metric.by_domain, revision=revision, fallback=fallback)

@@ -26,6 +26,7 @@ class Metric:
     short: str = ""  # a label for narrow places (metric tiles)
     fixed_range: tuple[float, float] | None = None  # score-like: the same 0-100 scale in every view
     missing_reason: str = ""  # plain words for a grey region when the metric has no value (else the region's reason)
+    method2: bool = False  # exists only in an atlas-method-2.0 warehouse (its column decides)
 
     @property
     def short_label(self) -> str:
@@ -42,9 +43,17 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
            "0-100: how well the hubs' competences match the region's S3 priorities (harmonic mean of coverage and "
            "focus).", fixed_range=(0, 100)),
     Metric("coverage", "Coverage of priority domains", "coverage_pct", " %", ".0f", short="Coverage", explanation=
-           "Share of the region's priority domains with at least one local hub competent in them. With a domain "
-           "filter: 100 covered, 50 weakly covered, 0 uncovered; no colour where the domain is no priority.",
+           "The headline figure: weighted share of the region's S3 priority domains with a hub serving the region "
+           "competent in them. With a domain filter: 100 covered, 50 weakly covered, 0 uncovered; white where the "
+           "domain is not a priority.",
            by_domain=True, filtered_sql="s.coverage_pct", fixed_range=(0, 100)),
+    Metric("coverage_declared", "Coverage, declared competences only", "coverage_declared_pct", " %", ".0f",
+           "Coverage counting only the competence levels EDIHs declared in the catalogue (no listed or inferred "
+           "competences).", short="Coverage (declared)", fixed_range=(0, 100), method2=True),
+    Metric("fit", "Fit of hub competences to the priorities", "fit", "", ".2f",
+           "Share of the serving hubs' competence in the region's priority domains divided by the share expected "
+           "from the EU-wide mix of those domains: above 1 the hubs lean towards the priorities.", short="Fit",
+           fixed_range=(0, 2), method2=True),
     Metric("focus", "Focus of hub competences", "focus_pct", " %", ".0f", short="Focus", explanation=
            "Share of the region's hub competences that fall in its priority domains.", fixed_range=(0, 100)),
     Metric("hubs", "Hubs", "n_hubs", "", ".0f",
@@ -71,5 +80,7 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
            filtered_sql="CASE WHEN m.n_priorities > 0 THEN coalesce(s.n_uncovered_priorities, 0) END"),
 ]}
 
-DEFAULT_METRIC = "alignment"
+DEFAULT_METRIC = "alignment"  # method 1.0; method 2.0 warehouses open on coverage (data.default_metric)
+HEADLINE_METRIC = "coverage"
+ALIASES = {"alignment": "coverage"}  # method 2.0: the alignment score is 100 × coverage, links keep working
 LEVELS = {0: "Countries (NUTS 0)", 1: "Major regions (NUTS 1)", 2: "Regions (NUTS 2)"}

@@ -120,6 +120,16 @@ def make_parser() -> argparse.ArgumentParser:
     m.add_argument("--accept-changes", action="store_true",
                    help="with --update: also record each file's data rows and key totals (read by the staging layer)")
     m.set_defaults(func=_cmd_manifest)
+
+    from .whatif import MODES, main_cli as _cmd_whatif  # what-if uploads (pipelines/whatif.py, docs/whatif.md)
+    w = sub.add_parser("whatif", help="recompute alignment, gaps and partners with your own priorities or hubs")
+    wf = w.add_mutually_exclusive_group(required=True)
+    wf.add_argument("--priorities", help="CSV or Excel file: nuts_code, title, description, domains")
+    wf.add_argument("--hubs", help="CSV or Excel file: name, address or nuts_code, served_nuts_codes, competences")
+    w.add_argument("--mode", choices=MODES, default="replace", help="replace the territory's own 2021-2027 list, or add")
+    w.add_argument("--out", default=None, help="folder for the before/after CSV files")
+    w.add_argument("--warehouse", default=None)
+    w.set_defaults(func=_cmd_whatif)
     return parser
 
 

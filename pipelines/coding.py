@@ -138,35 +138,32 @@ class KeywordCoder:
             hits = memo[token] = tuple(sorted({d for d, s in found if scope == "priorities" or s == "all"}))
         return hits
 
-    def matches(self, text: str | None, scope: str = "priorities") -> dict[str, list[str]]:
-        """Domain → distinct matched words (normalised, whole words) in one text. scope 'priorities' uses every
-        rule, scope 'all' (hub descriptions) only the rules whose scope is 'all'."""
+    def spans(self, text: str | None, scope: str = "priorities") -> list[tuple[int, int, str, str]]:
+        """Every rule hit in one text as (start, end, domain, matched words), offsets in the normalised text, before
+        overlapping hits are resolved."""
         lowered = normalise(text)
         if not lowered:
-            return {}
-        found: dict[str, set[str]] = defaultdict(set)
+            return []
         usable = SCOPES if scope == "priorities" else ("all",)
-        toks = _TOKEN.findall(lowered)
+        tokens_at = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(lowered)]
+        toks = [t for t, _, _ in tokens_at]
         memo = self._memo.setdefault(scope, {})
-        for tok in set(toks):
+        out: list[tuple[int, int, str, str]] = []
+        for tok, start, end in tokens_at:
             hits = memo.get(tok)  # the memo read inline: most tokens were seen before and match nothing
             for domain in hits if hits is not None else self._token_domains(tok, scope):
-                found[domain].add(tok)
+                out.append((start, end, domain, tok))
         phrases = self._phrases
-        written: dict[tuple[str, ...], str] = {}  # a phrase as written where it first occurs ('industry 4.0')
         for i in [i for i, tok in enumerate(toks) if tok in phrases]:
-            tok = toks[i]
-            for rest, last_is_prefix, domain, rule_scope in phrases[tok]:
+            for rest, last_is_prefix, domain, rule_scope in phrases[toks[i]]:
                 if rule_scope not in usable:
                     continue
                 following = toks[i + 1:i + 1 + len(rest)]
                 if len(following) < len(rest) or list(following[:-1]) != list(rest[:-1]):
                     continue
                 if following[-1] == rest[-1] or (last_is_prefix and following[-1].startswith(rest[-1])):
-                    if not written:
-                        spans = [m.span() for m in _TOKEN.finditer(lowered)]  # token i of toks is spans[i]
-                    phrase = (tok, *following)
-                    found[domain].add(written.setdefault(phrase, lowered[spans[i][0]:spans[i + len(rest)][1]]))
+                    start, end = tokens_at[i][1], tokens_at[i + len(rest)][2]
+                    out.append((start, end, domain, lowered[start:end]))
         if self._regexes:
             cased = _keep_case(text) if any(case and needle in text for _, _, case, _, needle in self._regexes) else ""
             for domain, rule_scope, case_sensitive, regex, needle in self._regexes:
@@ -174,8 +171,34 @@ class KeywordCoder:
                 if rule_scope not in usable or needle not in target:  # cheap substring test before the regex
                     continue
                 for m in regex.finditer(target):
-                    found[domain].add(_whole_word(target.lower(), m.group(0).lower()))
+                    end = _word_end(target, m.end())
+                    out.append((m.start(), end, domain, target[m.start():end].lower().strip(" -")))
+        return out
+
+    def matches(self, text: str | None, scope: str = "priorities") -> dict[str, list[str]]:
+        """Domain → distinct matched words (normalised, whole words) in one text. scope 'priorities' uses every
+        rule, scope 'all' (hub descriptions) only the rules whose scope is 'all'.
+
+        Overlapping hits are resolved leftmost-longest: a hit inside or overlapping a longer (or earlier) hit does not
+        count, so 'welfare technology' (health) silences 'welfare' (social), and 'boat-building' (maritime)
+        silences 'building industry' (construction). Rules for the very same words all count: a phrase that belongs
+        to two domains is listed under both ('e-health': health and digital)."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for _, _, domain, word in resolve_overlaps(self.spans(text, scope)):
+            found[domain].add(word)
         return {d: sorted(ws) for d, ws in sorted(found.items())}
+
+
+def resolve_overlaps(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Leftmost-longest selection of (start, end, domain, word) hits: spans are taken by start, longest first; a span
+    overlapping one already taken is dropped unless it is exactly the same span (one phrase, several domains)."""
+    kept_spans: set[tuple[int, int]] = set()
+    taken_end = -1
+    for start, end in sorted({(h[0], h[1]) for h in hits}, key=lambda se: (se[0], -(se[1] - se[0]))):
+        if start >= taken_end:
+            kept_spans.add((start, end))
+            taken_end = end
+    return [h for h in hits if (h[0], h[1]) in kept_spans]
 
 
 def _literal_needle(pattern: str) -> str:
@@ -186,15 +209,11 @@ def _literal_needle(pattern: str) -> str:
     return max(runs, key=len).strip() if runs else ""
 
 
-def _whole_word(text: str, hit: str) -> str:
-    """The matched term extended to the end of its word (so evidence reads 'energetika', not 'energ')."""
-    at = text.find(hit)
-    if at < 0:
-        return hit
-    end = at + len(hit)
+def _word_end(text: str, end: int) -> int:
+    """The end of the word a match ends in (so evidence reads 'energetika', not 'energ')."""
     while end < len(text) and (text[end].isalnum() or text[end] == "-"):
         end += 1
-    return text[at:end].strip(" -")
+    return end
 
 
 def load_rules(records: Iterable[Mapping[str, str]], known_domains: set[str] | None = None) -> KeywordCoder:
@@ -276,6 +295,28 @@ def domain_documents(domains: Iterable[Mapping[str, str]], coder: KeywordCoder) 
 
 
 # --- coding one priority -------------------------------------------------------------------------------------------
+# clauses of a description that speak of the whole strategy, not of this priority: "Cross-cutting: KETs; robotics",
+# "service design is a common cross-cutting factor", "transversal to all priorities"
+_STRATEGY_WIDE = re.compile(r"^\W*(cross-cutting|transversal|horizontal)\b|cross-cutting factor|"
+                            r"(cross-cutting|transversal|horizontal)( \w+)?\s*:|common to all|"
+                            r"for all (economic )?sectors")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def priority_description_content(description: str | None) -> str:
+    """The description without its strategy-wide part: in each sentence, the clause (split at ';') where a
+    strategy-wide marker appears and every clause after it are left out."""
+    if not description:
+        return ""
+    kept = []
+    for sentence in _SENTENCE.split(str(description)):
+        for clause in sentence.split(";"):
+            if _STRATEGY_WIDE.search(normalise(clause)):
+                break
+            kept.append(clause)
+    return "; ".join(c.strip() for c in kept if c.strip())
+
+
 @dataclass(frozen=True)
 class DomainLink:
     domain_code: str
@@ -294,8 +335,10 @@ class Override:
 def code_priority(title: str | None, title_original: str | None, description: str | None,
                   coder: KeywordCoder, index: SimilarityIndex | None,
                   nace_divisions: list[str] | None = None, nace_crosswalk: Mapping[str, str] | None = None,
-                  overrides: list[Override] | None = None) -> list[DomainLink]:
-    """Code one priority; returns its domain links with weights summing to 1 (empty list: not coded)."""
+                  overrides: list[Override] | None = None, description_with_title: bool = True) -> list[DomainLink]:
+    """Code one priority; returns its domain links with weights summing to 1 (empty list: not coded).
+    description_with_title=False reads the description only when the titles give no domain (the Czech annex's
+    descriptions, long lists of application fields, are used that way; its NACE divisions do the rest)."""
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[str]] = defaultdict(list)
     method: dict[str, str] = {}
@@ -304,11 +347,13 @@ def code_priority(title: str | None, title_original: str | None, description: st
     for text in (title, title_original):
         for domain, words in coder.matches(text, scope="priorities").items():
             title_hits[domain].update(words)
-    desc_hits = coder.matches(description, scope="priorities")
-    # the title says what the priority is; the description only elaborates (and often lists examples from many
-    # sectors), so domains found only in the description count only when the titles give no domain at all
-    domains = sorted(title_hits) if title_hits else sorted(desc_hits)
-    for domain in domains:
+    # the description is coded too (a title such as 'Natural resources' says little; its description names
+    # agriculture, sea and forest), at lower points per term than the title, without the clauses that describe the
+    # whole strategy rather than this priority ('Cross-cutting: KETs; robotics, AI …')
+    desc_hits = coder.matches(priority_description_content(description), scope="priorities")
+    if title_hits and not description_with_title:
+        desc_hits = {}
+    for domain in sorted(set(title_hits) | set(desc_hits)):
         in_title = sorted(title_hits.get(domain, ()))
         in_desc = sorted(set(desc_hits.get(domain, ())) - set(in_title))
         scores[domain] += TITLE_POINTS * len(in_title) + DESCRIPTION_POINTS * len(in_desc)
@@ -473,10 +518,10 @@ class PriorityCoder:
         return cls(keywords, index, nace, dict(overrides), {d["domain_code"]: d["facet"] for d in tax["domains"]})
 
     def code(self, priority_id: str, title: str | None, title_original: str | None, description: str | None,
-             nace_divisions: str | None = None) -> list[DomainLink]:
+             nace_divisions: str | None = None, description_with_title: bool = True) -> list[DomainLink]:
         divisions = [d.strip() for d in (nace_divisions or "").split(";") if d.strip()]
         return code_priority(title, title_original, description, self.keywords, self.index, divisions, self.nace,
-                             self.overrides.get(priority_id))
+                             self.overrides.get(priority_id), description_with_title)
 
 
 # --- evaluation against a hand-checked sample ----------------------------------------------------------------------

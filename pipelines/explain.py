@@ -56,7 +56,7 @@ def why_text(row: dict, covered: list[tuple[str, int]], weak: list[str], uncover
     name = row.get("name") or row.get("nuts_code")
     period = row.get("period")
     parts: list[str] = []
-    if _missing(row.get("alignment_score")) and _missing(row.get("coverage_declared")) and _missing(row.get("coverage")):
+    if _missing(row.get("alignment_score")) and _missing(row.get("coverage_all")) and _missing(row.get("coverage")):
         parts.append(f"{name} has no figure for {period}: {plain_reason(row.get('no_score_reason'), period)}.")
         if not _missing(row.get("hub_note")):
             parts.append(f"Also, {row['hub_note']}.")
@@ -64,12 +64,26 @@ def why_text(row: dict, covered: list[tuple[str, int]], weak: list[str], uncover
     n_domains = int(row.get("n_priority_domains") or 0)
     n_prios = int(row.get("n_priorities") or 0)
     n_cov = int(row.get("n_domains_covered") or 0)
-    if not _missing(row.get("coverage_declared")):  # method 2.0: coverage is the headline
+    if not _missing(row.get("coverage_all")):  # method 2.0: coverage by the hubs serving the region is the headline
+        headline = row.get(row.get("headline_figure") or "coverage_all")
         rng = ""
         if not _missing(row.get("coverage_low")) and not _missing(row.get("coverage_high")):
-            rng = f" (range {_pct(row['coverage_low'])}-{_pct(row['coverage_high'])} over the method's variants)"
-        parts.append(f"Local hubs cover {_pct(row['coverage_declared'])} of {name}'s {n_domains} S3 priority domains "
-                     f"from {n_prios} priorities in {period}, counting declared competences{rng}.")
+            low, high = _pct(row["coverage_low"]), _pct(row["coverage_high"])
+            rng = ("; the same under every alternative reading of the method" if low == high else
+                   f"; across the method's alternative readings it lies between {low} and {high}")
+        declared = "" if _missing(row.get("coverage_declared")) else (
+            f" Counting only the competences EDIHs declared themselves, coverage is {_pct(row['coverage_declared'])}.")
+        rank = ""
+        if not _missing(row.get("is_ranked")) and bool(row["is_ranked"]) and not _missing(row.get("rank_in_eu")):
+            tied = int(row.get("n_tied_in_eu") or 1)
+            rank = f" It ranks {int(row['rank_in_eu'])} in the EU at its level" + (
+                f" (tied with {tied - 1} other regions)." if tied > 1 else ".")
+        parts.append(f"Hubs serving {name} cover {_pct(headline)} of its {n_domains} S3 priority domains "
+                     f"(from {n_prios} priorities, {period}){rng}.{declared}{rank}")
+        if not _missing(row.get("fit")):
+            lean = "towards" if float(row["fit"]) >= 1 else "away from"
+            parts.append(f"Their competences lean {lean} these priorities (fit {float(row['fit']):.2f}; 1 = as "
+                         "expected from the EU-wide mix).")
     else:
         score = row.get("alignment_score")
         rank = "" if _missing(row.get("rank_in_eu")) else f", rank {int(row['rank_in_eu'])} in the EU at its level"
@@ -85,9 +99,9 @@ def why_text(row: dict, covered: list[tuple[str, int]], weak: list[str], uncover
         parts.append("No local hub in: " + _join(uncovered) + ".")
     if weak:
         parts.append("Only weakly covered: " + _join(weak) + ".")
-    basis = row.get("basis")
-    if not _missing(basis) and basis in BASIS_WORDS:
-        parts.append(f"The figure rests on {BASIS_WORDS[basis]}.")
+    bases = [b.strip() for b in str(row.get("basis") or "").split(",") if b.strip() in BASIS_WORDS]
+    if bases:
+        parts.append("The figure rests on " + _join([BASIS_WORDS[b] for b in bases]) + ".")
     elif not _missing(row.get("strategy_relations")):
         relations = [r.strip() for r in str(row["strategy_relations"]).split(",")]
         parts.append("Priorities come from " + _join([RELATION_WORDS.get(r, r) for r in relations]) + ".")
@@ -96,6 +110,8 @@ def why_text(row: dict, covered: list[tuple[str, int]], weak: list[str], uncover
     if n_prios and n_prios < 3:
         parts.append(f"With only {n_prios} priorit{'y' if n_prios == 1 else 'ies'}, one more or less hub changes "
                      "the figure a lot.")
-    if not _missing(row.get("not_ranked_reason")):
+    if not _missing(row.get("not_ranked_reason")) and "no S3 strategy" not in str(row["not_ranked_reason"]):
         parts.append(f"Not ranked: {row['not_ranked_reason']}.")
+    if not _missing(row.get("coverage_note")):
+        parts.append(str(row["coverage_note"]).rstrip(".") + ".")
     return " ".join(parts)

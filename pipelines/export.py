@@ -29,13 +29,14 @@ COUNTRY_ALIASES = {"GR": "EL", "GB": "UK"}  # ISO codes people type → the Euro
 # table in the export → (mart, columns in order, sort order). Every mart row carries method_version.
 TABLES: dict[str, tuple[str, list[str], str]] = {
     "regions": ("region_alignment", [
-        "nuts_code", "name", "level", "country_code", "period", "alignment_score", "coverage", "focus",
-        "coverage_declared", "coverage_all", "coverage_low", "coverage_high", "fit", "is_ranked", "not_ranked_reason",
-        "basis", "why_text", "no_score_reason", "hub_note", "n_priorities", "n_priority_domains", "n_domains_covered", "n_domains_weak",
-        "n_domains_uncovered", "n_hubs", "n_edih", "n_seal", "n_dih", "n_dep_funded_edih", "hubs_per_million",
-        "population", "erdf_to01_eur", "erdf_to02_eur", "erdf_planned_basis", "erdf_payments_eur",
-        "erdf_payments_per_inh", "h2020_ec_eur", "h2020_nuts_share", "rank_in_country", "rank_in_eu",
-        "method_version"], "level, nuts_code, period"),
+        "nuts_code", "name", "level", "country_code", "period", "headline_figure", "coverage_all", "coverage_label",
+        "coverage_declared", "coverage_low", "coverage_high", "fit", "basis", "why_text", "is_ranked",
+        "not_ranked_reason", "rank_in_country", "rank_in_eu", "n_tied_in_eu", "alignment_score", "coverage", "focus",
+        "no_score_reason", "hub_note", "coverage_note", "low_confidence_weight_share", "n_priorities",
+        "n_priority_domains", "n_domains_covered", "n_domains_weak", "n_domains_uncovered", "n_hubs",
+        "n_hubs_located", "n_edih", "n_seal", "n_dih", "n_dep_funded_edih", "hubs_per_million", "population",
+        "erdf_to01_eur", "erdf_to02_eur", "erdf_planned_basis", "erdf_payments_eur", "erdf_payments_per_inh",
+        "h2020_ec_eur", "h2020_nuts_share", "method_version"], "level, nuts_code, period"),
     "gaps": ("gaps", [
         "nuts_code", "region_name", "level", "period", "strategy_id", "relation", "priority_id", "priority_title",
         "domain_code", "domain_label", "status", "local_hubs", "best_local_level", "nearest_hub_id",
@@ -43,7 +44,7 @@ TABLES: dict[str, tuple[str, list[str], str]] = {
     "partner_suggestions": ("partner_suggestions", [
         "nuts_code", "region_name", "level", "period", "domain_code", "domain_label", "rank", "hub_id", "hub_name",
         "hub_type", "hub_country_code", "hub_nuts2_code", "hub_website", "score", "reasons", "competence_level",
-        "distance_km", "method_version"],
+        "distance_km", "method_version", "suggestion_type", "rule", "evidence_grade", "is_associated_country"],
                             "level, nuts_code, period, domain_code, rank"),
     "unaligned_competences": ("unaligned_competences", [
         "nuts_code", "region_name", "level", "period", "hub_id", "hub_name", "hub_type", "domain_code",
@@ -95,6 +96,18 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+MISSING_TEXT = ("nan", "NaN", "None", "<NA>", "NaT")
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that only spell a missing value ('nan', 'None' … left by an upstream conversion) become empty."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: None if isinstance(v, str) and v.strip() in MISSING_TEXT else v)
+    return out
+
+
 def plain_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """Whole-number float columns (a NULL made pandas read BIGINT as float) back to integers, so files say
     5005851340, not 5005851340.0; missing values stay empty, never 'nan' or 'None'."""
@@ -111,7 +124,7 @@ def plain_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A CSV file of `frame`: formulas neutralised, UTF-8 with a byte-order mark (Excel reads Andalucía right),
     plain numbers (no 5005851340.0, no 1e+09), empty cells for missing values."""
-    safe = plain_numbers(neutralise_formulas(frame))
+    safe = plain_numbers(blank_missing(neutralise_formulas(frame)))
     return safe.to_csv(index=False, float_format="%.15g", na_rep="").encode("utf-8-sig")
 
 
@@ -126,17 +139,26 @@ def readme_frame(con: duckdb.DuckDBPyConnection, country: str | None, tables: di
         ("warehouse_built_at", str(built_at)),
         ("exported_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
         ("methodology", "docs/methodology.md in the S3 Hub Atlas repository (every formula, threshold and weight)"),
-        ("method:coverage", f"weighted share of a region's S3 priority domains with a hub in the region at competence "
-                            f"level >= {method.COVERED_LEVEL} ('covered'; levels {method.WEAK_LEVEL}-"
-                            f"{method.COVERED_LEVEL - 1} 'weak'; none 'uncovered')"),
-        ("method:focus", "share of the region's hub competence levels that fall in its priority domains"),
-        ("method:alignment_score", "100 x harmonic mean of coverage and focus; empty when the region has no coded "
-                                   "priority in the period (no_score_reason says why)"),
+        ("method:headline", "coverage_all (= coverage; alignment_score = 100 x coverage_all): weighted share of a "
+                            "region's S3 priority domains covered by a hub SERVING the region (address, declared, "
+                            f"national or assumed area) at competence level >= {method.COVERED_LEVEL}; "
+                            "'Digital transformation (general)' is left out"),
+        ("method:coverage_declared", "the same on the levels EDIHs declared in the catalogue only"),
+        ("method:coverage_low/high", "smallest / largest coverage across the documented alternative readings "
+                                     "(method_sensitivity)"),
+        ("method:fit", "share of the serving hubs' competence in the region's priority domains / the share expected "
+                       "for those domains from the EU-wide distribution (> 1: hubs lean towards the priorities)"),
+        ("method:focus", "share of the serving hubs' competence levels that fall in the region's priority domains"),
+        ("method:ranks", "only regions with enough evidence are ranked (is_ranked; not_ranked_reason says why); "
+                         "by coverage in whole percent, ties share a rank"),
         ("method:partner_score", f"{method.PARTNER_POINTS_PER_LEVEL:g} x competence level + "
-                                 f"{method.PARTNER_PROXIMITY_POINTS:g} / (1 + km / {method.PARTNER_DISTANCE_HALF_KM:g})"
+                                 f"{method.PARTNER_DECLARED_POINTS:g} declared level + "
+                                 f"{method.PARTNER_PROXIMITY_POINTS:g} x (1 - km / {method.PARTNER_MAX_DISTANCE_KM:g})"
                                  f" + {method.PARTNER_SAME_COUNTRY_POINTS:g} same country + "
                                  f"{method.PARTNER_NEIGHBOUR_POINTS:g} bordering region + "
-                                 f"{method.PARTNER_DEP_FUNDED_POINTS:g} Digital Europe-funded EDIH (max 100)"),
+                                 f"{method.PARTNER_DEP_FUNDED_POINTS:g} Digital Europe-funded EDIH (max 100); hubs in "
+                                 f"the EU or Digital Europe associated countries within "
+                                 f"{method.PARTNER_MAX_DISTANCE_KM:g} km or next door"),
     ]
     rows += [(f"table:{name}", f"{len(frame):,} rows — {TABLE_MEANING[name]}") for name, frame in tables.items()]
     rows += [("table:columns", "every column of every table with its label, unit and one-line meaning"),
@@ -153,9 +175,9 @@ def readme_frame(con: duckdb.DuckDBPyConnection, country: str | None, tables: di
 
 
 TABLE_MEANING = {
-    "regions": "alignment score, coverage, focus, hubs and funding per region (NUTS 0-2) and period",
+    "regions": "coverage (headline) with its range, fit, ranks, hubs and funding per region (NUTS 0-2) and period",
     "gaps": "each applicable priority domain of a region: covered / weak / uncovered, local hubs, nearest hub outside",
-    "partner_suggestions": "top 5 hubs elsewhere for each uncovered region × domain, with score and reasons",
+    "partner_suggestions": "top 5 hubs elsewhere for each uncovered or weak region × domain, with score and reasons",
     "unaligned_competences": "hub competences in a region that match none of its priority domains",
 }
 
@@ -255,7 +277,7 @@ def to_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> bytes:
     """xlsx: one workbook, a sheet per frame (README first); csv / parquet: a zip with a file per frame + README.md."""
     if fmt not in FORMATS:
         raise PipelineError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    frames = {name: neutralise_formulas(frame) for name, frame in frames.items()}
+    frames = {name: blank_missing(neutralise_formulas(frame)) for name, frame in frames.items()}
     if "README" in frames:
         frames = {"README": frames["README"], **{k: v for k, v in frames.items() if k != "README"}}
     if fmt == "xlsx":

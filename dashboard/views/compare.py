@@ -43,7 +43,13 @@ if len(chosen) < 2:
     st.stop()
 
 metrics = data.region_metrics(chosen, period).set_index("nuts_code").reindex(chosen)
-rows = {METRICS[k].label: [METRICS[k].format(metrics.loc[c, METRICS[k].column]) for c in chosen] for k in METRICS}
+rows = {METRICS[k].label: [METRICS[k].format(metrics.loc[c, METRICS[k].column]) for c in chosen]
+        for k in data.metric_keys()}
+if "coverage_label" in metrics:
+    rows["Coverage range across readings"] = ["—" if is_missing(metrics.loc[c, "coverage_label"]) else
+                                              metrics.loc[c, "coverage_label"] for c in chosen]
+    rows["Basis"] = ["—" if is_missing(metrics.loc[c, "basis"]) else metrics.loc[c, "basis"].replace("_", " ")
+                     for c in chosen]
 rows["S3 priorities applicable"] = [METRICS["hubs"].format(metrics.loc[c, "n_priorities"]) for c in chosen]
 rows["Population"] = ["no data" if is_missing(metrics.loc[c, "population"]) else f"{metrics.loc[c, 'population']:,.0f}"
                       for c in chosen]
@@ -52,10 +58,10 @@ if metrics.no_score_reason.notna().any():
                             for c in chosen]
 side_by_side = pd.DataFrame(rows, index=[labels[c] for c in chosen]).T.reset_index(names="figure")
 st.subheader(f"Scores and funding · {period}")
-layout.table(side_by_side, f"compare_{'_'.join(chosen)}_{period}")
+layout.small_table(side_by_side, f"compare_{'_'.join(chosen)}_{period}")
 
 fig = go.Figure()
-for key in ("alignment", "coverage", "focus"):
+for key in [k for k in ("alignment", "coverage", "coverage_declared", "focus") if k in data.metric_keys()]:
     m = METRICS[key]
     fig.add_trace(go.Bar(name=m.label, x=[labels[c] for c in chosen], y=[metrics.loc[c, m.column] for c in chosen]))
 fig.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=10, b=10), yaxis=dict(range=[0, 100]),
@@ -75,5 +81,5 @@ for code, column in zip(chosen, status_rows):
         domains_table[labels[code]] = "no S3 priorities in the data"
 st.caption("For each domain any applicable priority is coded to: covered, weakly covered or uncovered by the "
            "region's own hubs.")
-layout.table(domains_table.reset_index(names="domain"), f"compare_domains_{'_'.join(chosen)}_{period}")
+layout.small_table(domains_table.reset_index(names="domain"), f"compare_domains_{'_'.join(chosen)}_{period}")
 layout.footer(data.build_info())

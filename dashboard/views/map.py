@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import data, layout
 from dashboard.map_figure import PLOTLY_CONFIG, europe_map
-from dashboard.metrics import DEFAULT_METRIC, LEVELS, METRICS
+from dashboard.metrics import LEVELS, METRICS
 
 presenting = layout.is_presenting()
 if not presenting:
@@ -26,13 +26,18 @@ if raw_country and "country" not in st.session_state and raw_country.strip().upp
 elif raw_country and raw_country not in country_codes and "country" not in st.session_state:
     st.warning(f"“{raw_country}” is not an EU country code in the atlas; showing all EU countries. Valid codes: "
                f"{', '.join(countries.country_code)} (EL = Greece).")
-metric_key = layout.url_value("metric", list(METRICS), DEFAULT_METRIC)
+metric_keys = data.metric_keys()
+if st.query_params.get("metric") and "metric" not in st.session_state:
+    st.query_params["metric"] = data.metric_key(st.query_params["metric"])  # old links: alignment → coverage
+metric_key = layout.url_value("metric", metric_keys, data.default_metric())
 level = layout.url_value("level", list(LEVELS), 2, cast=int)
 period = layout.url_value("period", periods, periods[-1] if periods else None)
 country = layout.url_value("country", country_codes, "all")
 domain = layout.url_value("domain", ["all", *domains.domain_code], "all")
 hub_type = layout.url_value("hub_type", ["all", *hub_types], "all")
 show_hubs = layout.url_flag("hubs")
+method2 = data.is_method2()
+show_fallback = layout.url_flag("fallback", default=True) if method2 else True
 revision = st.session_state.get("map_revision", 0)
 
 metric = METRICS[metric_key]
@@ -41,13 +46,14 @@ if presenting:
     st.markdown(f"**{metric.label}** · {LEVELS[level]} · {period}"
                 + (f" · {countries.set_index('country_code').name.get(country)}" if country_filter else " · EU"))
 figure = europe_map(level, period, metric_key, hub_type, domain, country_filter, show_hubs, revision=revision,
+                    fallback=("mark" if show_fallback else "hide") if method2 else None,
                     height=860 if presenting else 620, font_size=24 if presenting else None)
 event = st.plotly_chart(figure, key="map", on_select="rerun", selection_mode="points", config=PLOTLY_CONFIG,
                         width="stretch")
 
 sidebar = st.sidebar
 sidebar.header("Map")
-layout.url_selectbox("Colour regions by", list(METRICS), "metric", DEFAULT_METRIC,
+layout.url_selectbox("Colour regions by", metric_keys, "metric", data.default_metric(),
                      format_func=lambda k: METRICS[k].label, container=sidebar)
 layout.url_radio("Level", list(LEVELS), "level", 2, cast=int, format_func=LEVELS.get, container=sidebar)
 layout.url_radio("S3 period", periods, "period", periods[-1] if periods else None, container=sidebar,
@@ -61,6 +67,8 @@ layout.url_selectbox("Technology or sector domain", ["all", *domains.domain_code
 layout.url_selectbox("Hub type", ["all", *hub_types], "hub_type", "all", container=sidebar,
                      format_func=lambda t: "All hub types" if t == "all" else t)
 layout.url_toggle("Show hubs as dots", "hubs", container=sidebar)
+if method2:
+    layout.url_toggle("Show regions scored on a fallback (outlined)", "fallback", default=True, container=sidebar)
 if sidebar.button("Reset zoom", icon=":material/zoom_out_map:", key="reset_zoom",
                   help="Back to the whole view after zooming or panning (scroll to zoom, drag to pan)"):
     st.session_state["map_revision"] = revision + 1
@@ -79,7 +87,10 @@ scale = ("a fixed 0-100 scale in every view" if metric.fixed_range else
          "a scale from 0 to the highest EU value at this level, the same in every country view")
 notes = [f"**{metric.label}** — {metric.explanation} Colours: {scale}.",
          "Grey regions have no data for this metric; hover over one to read why. Pale regions are outside the EU or "
-         "outside the selected country." + (" White regions with a grey outline: the selected domain is not one of "
+         "outside the selected country."
+         + (" Regions outlined in black are scored on a fallback: the national strategy (no regional list in the "
+            "data) or their 2014-2020 priorities carried forward (no 2021-2027 list); switch them off in the sidebar."
+            if method2 else "") + (" White regions with a grey outline: the selected domain is not one of "
                                             "their priorities." if domain != "all" and metric.by_domain else "")]
 ignored = [name for name, active, applies in [("domain", domain != "all", metric.by_domain),
                                               ("hub type", hub_type != "all", metric.by_hub_type)]

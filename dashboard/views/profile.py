@@ -50,10 +50,20 @@ if metrics.empty:
     st.warning(f"No figures for {region['name']} in {period}: no applicable strategy or no data.")
 else:
     row = metrics.iloc[0]
+    keys = (["coverage", "coverage_declared", "fit", "hubs", "edih", "uncovered"] if data.is_method2() else
+            ["alignment", "coverage", "focus", "hubs", "edih", "uncovered"])
     cols = st.columns(6)
-    for col, key in zip(cols, ["alignment", "coverage", "focus", "hubs", "edih", "uncovered"]):
+    for col, key in zip(cols, keys):
         col.metric(METRICS[key].short_label, METRICS[key].format(row[METRICS[key].column]).replace("no data", "—"),
                    help=METRICS[key].explanation)
+    if "coverage_label" in row and not is_missing(row["coverage_label"]):
+        basis = str(row["basis"]).replace("carried_forward_2014_2020", "2014-2020 list carried forward").replace(
+            "national_fallback", "national strategy as fallback").replace("_", " ")
+        ranked = not is_missing(row.get("is_ranked")) and bool(row.get("is_ranked"))
+        tied = row.get("n_tied_in_eu", 1)
+        rank = (f"rank {row['rank_in_eu']:.0f} in the EU" + (f" (tied with {tied - 1:.0f} others)" if tied > 1 else "")
+                if ranked else f"not ranked: {row.get('not_ranked_reason') or 'no figure'}")
+        st.caption(f"{str(row['coverage_label']).capitalize()} · basis: {basis} · {rank}")
 if why.get("why_text"):
     st.markdown(f"**Why this figure.** {why['why_text']}")
 

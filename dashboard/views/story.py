@@ -55,7 +55,7 @@ nav[2].button("Next ▶", key="next", disabled=step_no == len(steps), on_click=g
 
 periods = data.periods()
 period = step.get("period") if step.get("period") in periods else periods[-1]
-metric = METRICS[step.get("metric", "alignment")]
+metric = METRICS[data.metric_key(step.get("metric", "alignment"))]
 level = int(step.get("level", 2))
 country = step.get("country")
 chosen, _ = data.resolve_region(st.query_params.get("region"))
@@ -91,3 +91,11 @@ if len(ranked):
     for title, part in lists[:1] if presenting and selected else lists:
         right.markdown(f"**{title} — {metric.label}**\n\n" + "\n".join(
             f"1. {r.name} ({r.nuts_code}): {metric.format(r.value)}" for r in part.itertuples()))
+
+# the neighbouring steps' maps, built now (cached, shared): the next key press costs no figure building
+for number in (step_no + 1, step_no - 1):
+    if 1 <= number <= len(steps):
+        near = steps[number - 1]
+        europe_map(int(near.get("level", 2)), near.get("period") if near.get("period") in periods else periods[-1],
+                   data.metric_key(near.get("metric", "alignment")), country=near.get("country"), show_hubs=bool(near.get("hubs")),
+                   height=900 if presenting else 700, selected=near.get("region"), font_size=24 if presenting else 16)

@@ -1,67 +1,68 @@
-"""hub_links: the same hub in the EDIH catalogue (2025) and the JRC catalogue (2022), linked — not merged.
+"""hub_links and hub_duplicates: records of the same organisation, linked — not merged.
 
-A pair is linked when both are in the same country and
-- `name`: the normalised EDIH name or title equals the normalised JRC title (accents, case, punctuation and the words
-  "(European) Digital Innovation Hub", "DIH", "EDIH" ignored), or the EDIH name equals the acronym in brackets at the
-  end of the JRC title ("… (DIGIT)");
-- `website`: both point to the same site (host without "www." plus the first path segment) and that site belongs to
-  one hub only in each catalogue (so an institute's site shared by several of its hubs links nothing by itself);
-- `name+website`: both.
+`hub_links`: an EDIH catalogue row and a JRC row (same country) that are the same organisation; `hub_duplicates`: two
+rows of the same catalogue that are (CeADAR as DIH and as EDIH). The evidence and the decision rule are in
+pipelines/hub_linking.py: equal normalised names or the acronym of the JRC title; known renamings
+(data/taxonomy/hub_renamings.csv: "Mittelstand 4.0-Kompetenzzentrum X" → "Mittelstand-Digital Zentrum X"); a website
+belonging to one record in each catalogue; the same street address in the same NUTS 3 region with similar names;
+near-identical names; the same web domain with similar names. `match_method` lists the evidence ('name',
+'renaming', 'website', 'address', 'similar_name', 'domain' joined by '+'), `match_evidence` says it in words,
+`confidence` is 'high' or 'medium', `name_similarity` the best difflib ratio of the normalised names.
 Then a hub that stayed unplaced takes the placement of its linked partner (`placement_method` = 'linked_hub').
-"""
+The organisations themselves are `hub_organisations` (step 22)."""
 from __future__ import annotations
 
 import pandas as pd
 
-from .. import placement as pl
+from .. import hub_linking as hl
+from .. import paths
 from ..context import BuildContext
+from ..hub_linking import GENERIC_NAME_WORDS
+
+COLUMNS = ["edih_hub_id", "jrc_hub_id", "match_method", "match_evidence", "confidence", "name_similarity"]
 
 
-def _links(hubs: pd.DataFrame) -> pd.DataFrame:
-    hubs = hubs.assign(name_key=hubs.name.map(pl.hub_name_key), title_key=hubs.title.map(pl.hub_name_key),
-                       site=hubs.website.map(pl.website_key),
-                       acronym=hubs.title.map(pl.acronym_in_brackets))
-    edih, jrc = hubs[hubs.source == "edih_2025"], hubs[hubs.source == "jrc_2022"]
-    found: dict[tuple[str, str], dict[str, str]] = {}
+def place_words(con) -> frozenset[str]:
+    """Words of NUTS region names and country names: a hub name made only of them names a place, not a hub."""
+    from ..placement import place_key
+    from ..service_areas import COUNTRY_WORDS
+    names = [r[0] for r in con.execute("""SELECT name FROM regions UNION SELECT name_local FROM regions
+                                          UNION SELECT name FROM staging.stg_nuts_codes""").fetchall() if r[0]]
+    names += [w for ws in COUNTRY_WORDS.values() for w in ws]
+    with open(paths.TAXONOMY / "region_name_variants.csv", encoding="utf-8") as f:
+        names += [line.split(",")[1] for line in f.read().splitlines()[1:] if "," in line]
+    words = {w for n in names for w in place_key(n).split() if len(w) >= 3}
+    # one-word names of GeoNames places of the hubs' countries ("vilnius", "bologna")
+    words |= {r[0] for r in con.execute("""
+        SELECT DISTINCT lower(strip_accents(name)) FROM staging.stg_gazetteer_cities
+        WHERE NOT contains(name, ' ') AND length(name) >= 4""").fetchall()}
+    return frozenset(words - GENERIC_NAME_WORDS)
 
-    def add(frame: pd.DataFrame, method: str, evidence) -> None:
-        for r in frame.itertuples():
-            entry = found.setdefault((r.hub_id_e, r.hub_id_j), {})
-            entry.setdefault(method, evidence(r))
 
-    jrc_titles = jrc[jrc.title_key != ""][["hub_id", "country_code", "title_key"]]
-    for e_col in ("name_key", "title_key"):
-        left = edih[edih[e_col] != ""][["hub_id", "country_code", e_col]].rename(columns={e_col: "key"})
-        m = left.merge(jrc_titles.rename(columns={"title_key": "key"}), on=["country_code", "key"],
-                       suffixes=("_e", "_j"))
-        add(m, "name", lambda r: f"same normalised name '{r.key}'")
-    m = edih.assign(acr=edih.name.map(pl.place_key)).merge(
-        jrc.dropna(subset=["acronym"]), left_on=["country_code", "acr"], right_on=["country_code", "acronym"],
-        suffixes=("_e", "_j"))
-    add(m, "name", lambda r: f"EDIH name '{r.name_e}' = acronym in the JRC title '{r.title_j}'")
-    unique_e = edih.site.dropna().drop_duplicates(keep=False)
-    unique_j = jrc.site.dropna().drop_duplicates(keep=False)
-    m = edih[edih.site.isin(unique_e)].merge(jrc[jrc.site.isin(unique_j)], on=["country_code", "site"],
-                                             suffixes=("_e", "_j"))
-    add(m, "website", lambda r: f"same website {r.site}")
-    m = edih.dropna(subset=["site"]).merge(jrc.dropna(subset=["site"]), on=["country_code", "site"],
-                                           suffixes=("_e", "_j"))
-    named = {k for k, v in found.items() if "name" in v}
-    add(m[[(a, b) in named for a, b in zip(m.hub_id_e, m.hub_id_j)]], "website", lambda r: f"same website {r.site}")
+def _links(hubs: pd.DataFrame, same_catalogue: bool = False, places: frozenset[str] = frozenset()) -> pd.DataFrame:
+    recs = hl.records(hubs, hl.load_renamings(paths.TAXONOMY / "hub_renamings.csv"))
     rows = []
-    for (e, j), methods in sorted(found.items()):
-        method = "name+website" if len(methods) == 2 else next(iter(methods))
-        rows.append((e, j, method, "; ".join(methods.values())))
-    return pd.DataFrame(rows, columns=["edih_hub_id", "jrc_hub_id", "match_method", "match_evidence"])
+    for a, b, ev in hl.candidate_pairs(recs, same_catalogue, places):
+        confidence = hl.decide(ev, same_catalogue)
+        if confidence:
+            rows.append((a.hub_id, b.hub_id, hl.method_label(ev), "; ".join(ev.kinds.values()), confidence,
+                         round(ev.similarity, 3)))
+    return pd.DataFrame(sorted(rows), columns=COLUMNS)
 
 
 def run(ctx: BuildContext) -> int:
     con = ctx.con
-    hubs = con.execute("SELECT hub_id, source, name, title, country_code, website FROM hubs").df()
-    links = _links(hubs)
+    hubs = con.execute("""SELECT hub_id, source, name, title, country_code, website, address, locality, nuts3_code,
+                                 nuts2_code FROM hubs ORDER BY hub_id""").df()
+    places = place_words(con)
+    links = _links(hubs, places=places)
+    dups = _links(hubs, same_catalogue=True, places=places).rename(columns={"edih_hub_id": "hub_id_a", "jrc_hub_id": "hub_id_b"})
     con.register("_links", links)
     con.execute("CREATE OR REPLACE TABLE hub_links AS SELECT * FROM _links ORDER BY edih_hub_id, jrc_hub_id")
     con.unregister("_links")
+    con.register("_dups", dups)
+    con.execute("CREATE OR REPLACE TABLE hub_duplicates AS SELECT * FROM _dups ORDER BY hub_id_a, hub_id_b")
+    con.unregister("_dups")
     # an unplaced hub takes the placement of a placed partner (the partner with the most precise method first)
     adopted = con.execute("""
         WITH pairs AS (
@@ -85,6 +86,7 @@ def run(ctx: BuildContext) -> int:
     con.execute("DELETE FROM hubs_unplaced WHERE hub_id IN (SELECT hub_id FROM hubs WHERE nuts2_code IS NOT NULL)")
     n, placed = con.execute("""SELECT count(*), count(nuts2_code) FROM hubs
                                WHERE source = 'edih_2025' AND is_eu""").fetchall()[0]
-    ctx.log(f"    hub_links: {len(links)} links; {adopted[0][0] if adopted else 0} unplaced hubs placed by their "
-            f"link; EU-27 EDIH catalogue rows placed at NUTS 2: {placed} of {n} ({placed / max(n, 1):.1%})")
+    ctx.log(f"    hub_links: {len(links)} links ({(links.confidence == 'high').sum()} high), {len(dups)} same-catalogue "
+            f"duplicates; {adopted[0][0] if adopted else 0} unplaced hubs placed by their link; EU-27 EDIH catalogue "
+            f"rows placed at NUTS 2: {placed} of {n} ({placed / max(n, 1):.1%})")
     return len(links)

@@ -17,12 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from .. import coding, paths
 from ..coding import PriorityCoder, coder_for_build, infer_competences
+from .. import evidence_grades as eg
 from ..context import BuildContext
 
 JRC_SECTOR_LEVEL = 3
@@ -74,6 +76,65 @@ def _cached_inference(todo: list, coder: PriorityCoder) -> list[list]:
     tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, cache)
     return rows
+
+
+def grade_contributions(c: pd.DataFrame, facet_of: dict[str, str],
+                        strong_places: dict[str, tuple[set[str], set[str]]] | None = None) -> pd.DataFrame:
+    """Each contribution (tag, JRC sector, inferred) with its evidence_grade, graded_level and grade_note
+    (pipelines/evidence_grades.py). `strong_places`: hub_id → (domains named in its name/title, domains named in the
+    first sentence of its description)."""
+    strong_places = strong_places or {}
+    c = c.copy()
+    n_sectors = sum(1 for f in facet_of.values() if f == "sector")
+    c["is_sector"] = c.domain_code.map(facet_of).eq("sector")
+    per_hub = c[c.is_sector].groupby(["hub_id", "source"]).domain_code.nunique()
+    grades, levels, notes = [], [], []
+    for hub_id, domain, source, level, evidence, is_sector in zip(
+            c.hub_id.tolist(), c.domain_code.tolist(), c.source.tolist(), c.level.tolist(), c.evidence.tolist(),
+            c.is_sector.tolist()):
+        n_listed = int(per_hub.get((hub_id, source), 0))
+        if source == "edih_tag":
+            grade, graded = "declared", eg.declared_level(int(level), is_sector, n_listed, n_sectors)
+            note = "declared level" + (f"; one level lower: catch-all list of {n_listed} of {n_sectors} sectors"
+                                       if graded != level else "")
+        elif source == "jrc_sector":
+            grade, graded = "listed", eg.listed_level(n_listed, n_sectors)
+            note = f"JRC list of {n_listed} sector domains → level {graded}"
+        else:
+            grade = "inferred"
+            if str(evidence).startswith("matched terms: "):
+                n_terms = eg.distinct_terms(str(evidence)[len("matched terms: "):])
+                title_domains, first_domains = strong_places.get(hub_id, (set(), set()))
+                in_title, in_first = domain in title_domains, domain in first_domains
+                graded = eg.inferred_level(n_terms, in_title, in_first, domain)
+                where = "; named in the hub's name/title" if in_title else (
+                    "; named in the first sentence" if in_first else "")
+                note = f"{n_terms} distinct term(s){where} → level {graded}"
+            else:
+                graded, note = 1, "text similarity only → level 1"
+        grades.append(grade)
+        levels.append(graded)
+        notes.append(note)
+    c["evidence_grade"], c["graded_level"], c["grade_note"] = grades, levels, notes
+    return c
+
+
+def first_sentence(text: str | None, max_chars: int = 300) -> str:
+    text = " ".join((text or "").split())
+    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0][:max_chars]
+
+
+def _strong_places(con, coder: PriorityCoder) -> dict[str, tuple[set[str], set[str]]]:
+    """hub_id → (domains the keyword rules find in its name/title, domains in the first sentence of its
+    description), for the hubs with inferred competences."""
+    out = {}
+    for hub_id, name, title, description in con.execute("""
+            SELECT hub_id, name, title, description FROM _hub_base
+            WHERE hub_id IN (SELECT hub_id FROM _inferred) ORDER BY hub_id""").fetchall():
+        head = ". ".join(dict.fromkeys(t for t in (name, title) if t))
+        out[hub_id] = (set(coder.keywords.matches(head, scope="all")),
+                       set(coder.keywords.matches(first_sentence(description), scope="all")))
+    return out
 
 
 def run(ctx: BuildContext) -> int:
@@ -142,24 +203,32 @@ def run(ctx: BuildContext) -> int:
     con.register("_inferred", pd.DataFrame(inferred, columns=["hub_id", "domain_code", "level", "source_label",
                                                               "source", "evidence", "kind"]).astype(
         {"level": "int64", "source_label": "object", "kind": "object"}))
+    contributions = con.execute("""
+        SELECT hub_id, domain_code, level, source_label, source, evidence, kind FROM _tag_competences
+        UNION ALL SELECT hub_id, domain_code, level, source_label, source, evidence, kind FROM _jrc_competences
+        UNION ALL SELECT hub_id, domain_code, CAST(level AS INTEGER), CAST(source_label AS VARCHAR), source,
+                         evidence, kind FROM _inferred""").df()
+    graded = grade_contributions(contributions, facet_of=dict(con.execute(
+        "SELECT domain_code, facet FROM domains").fetchall()), strong_places=_strong_places(con, coder))
+    con.register("_graded", graded)
     con.execute("""
         CREATE OR REPLACE TABLE hub_competences AS
-        WITH contributions AS (
-            SELECT hub_id, domain_code, level, source_label, source, evidence FROM _tag_competences
-            UNION ALL SELECT hub_id, domain_code, level, source_label, source, evidence FROM _jrc_competences
-            UNION ALL SELECT hub_id, domain_code, CAST(level AS INTEGER), CAST(source_label AS VARCHAR), source,
-                             evidence FROM _inferred),
-        ranked AS (
+        WITH ranked AS (
             SELECT *, CASE source WHEN 'edih_tag' THEN 3 WHEN 'jrc_sector' THEN 2 ELSE 1 END AS source_rank
-            FROM contributions)
-        SELECT hub_id, domain_code, CAST(max(level) AS INTEGER) AS level,
+            FROM _graded)
+        SELECT hub_id, domain_code, CAST(max(graded_level) AS INTEGER) AS level,
                string_agg(DISTINCT source_label, '; ' ORDER BY source_label) AS source_label,
-               arg_max(source, level * 10 + source_rank) AS source,
+               arg_max(source, graded_level * 10 + source_rank) AS source,
                string_agg(DISTINCT evidence, '; ' ORDER BY evidence) AS evidence,
-               count(*) AS n_contributions
+               count(*) AS n_contributions,
+               arg_max(evidence_grade, graded_level * 10 + source_rank) AS evidence_grade,
+               CAST(arg_max(level, graded_level * 10 + source_rank) AS INTEGER) AS raw_level,
+               CAST(max(graded_level) FILTER (WHERE evidence_grade = 'declared') AS INTEGER) AS level_declared,
+               arg_max(grade_note, graded_level * 10 + source_rank) AS grade_note
         FROM ranked
         GROUP BY hub_id, domain_code
         ORDER BY hub_id, domain_code""")
+    con.unregister("_graded")
     con.unregister("_inferred")
     for name in ("_hub_base", "_tag_competences", "_jrc_labels", "_jrc_competences"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

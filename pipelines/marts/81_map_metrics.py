@@ -3,7 +3,8 @@
 - mart_map_metrics: one row per EU region (NUTS 0-2) × period with its name and the nine map metrics, taken from
   region_alignment (plus per-inhabitant funding and the count of uncovered priorities from gaps).
 - mart_map_hub_counts: hubs per EU region × hub type × domain ('all' = no filter), sparse (no zero rows), counted as
-  the alignment counts them (hubs_deduplicated, hub_region_membership, hub_domain_levels).
+  the alignment counts them (hubs_deduplicated, hub_service_membership: where hubs serve, atlas-method-2.0,
+  hub_domain_levels).
 - mart_map_domain_status: per region × period × priority domain, the domain's coverage as a number (100 covered,
   50 weak, 0 uncovered) and the priorities whose domain is uncovered.
 - mart_hub_points: every hub placed in an EU country, with its type, region codes, coordinates and domains.
@@ -15,7 +16,7 @@ import re
 from ..context import BuildContext
 from ..errors import PipelineError
 
-INPUTS = ["region_alignment", "regions", "gaps", "hubs_deduplicated", "hub_region_membership", "hub_domain_levels"]
+INPUTS = ["region_alignment", "regions", "gaps", "hubs_deduplicated", "hub_service_membership", "hub_domain_levels"]
 
 
 def _missing(con, tables: list[str]) -> list[str]:
@@ -51,7 +52,7 @@ HUB_COUNTS_SQL = """
 CREATE OR REPLACE TABLE mart_map_hub_counts AS
 WITH member AS (
     SELECT m.nuts_code, CAST(m.level AS TINYINT) AS level, h.hub_id, h.hub_type
-    FROM hub_region_membership m JOIN hubs_deduplicated h USING (hub_id)
+    FROM hub_service_membership m JOIN hubs_deduplicated h USING (hub_id)
     JOIN regions r ON r.nuts_code = m.nuts_code AND r.is_eu
     WHERE m.level BETWEEN 0 AND 2
 ),
@@ -99,7 +100,9 @@ def run(ctx: BuildContext) -> int:
     taken = set(re.findall(r"a\.(\w+)", METRICS_SQL))
     extra = [r[0] for r in con.execute("DESCRIBE region_alignment").fetchall()
              if r[0] not in taken and r[0] not in ("name", "country_code", "parent_code")]
-    con.execute(METRICS_SQL.format(extra="".join(f", a.{c}" for c in extra)))
+    shares = [c for c in extra if c.startswith("coverage_") and c not in ("coverage_note", "coverage_label")]
+    extra_sql = "".join(f", a.{c}" for c in extra) + "".join(f", 100 * a.{c} AS {c}_pct" for c in shares)
+    con.execute(METRICS_SQL.format(extra=extra_sql))
     con.execute(HUB_COUNTS_SQL)
     con.execute(DOMAIN_STATUS_SQL)
     con.execute(HUB_POINTS_SQL)

@@ -2,7 +2,9 @@
 
 - mart_region_directory: every EU region at NUTS 0-2 with its name, country, parent and label point.
 - mart_region_priorities: the S3 priorities that apply to a region (relation national / own / parent / child …)
-  with their strategy, source link and confidence, and their coded domains as one readable line.
+  with their strategy, source link and confidence, and their coded domains as one readable line. `period` is the
+  period in which the priority counts for the region (applicable_priorities.scored_period: a 2014-2020 list carried
+  forward is listed under 2021-2027 too, `strategy_period` says it is older, `basis` that it is a fallback).
 - mart_priority_domains: each priority's coded domains with label, facet, coding method and evidence.
 - mart_region_hubs: every hub as the alignment counts it (hubs_deduplicated: a JRC hub linked to an EDIH-catalogue
   row is that row, listed in merged_hub_ids), with its NUTS codes and placement.
@@ -25,12 +27,13 @@ VIEWS = {
         SELECT pd.priority_id, pd.domain_code, d.label AS domain_label, d.facet, pd.method, pd.evidence, pd.weight
         FROM s3_priority_domains pd LEFT JOIN domains d USING (domain_code)""",
     "mart_region_priorities": """
-        SELECT a.nuts_code, CAST(a.level AS TINYINT) AS level, a.period, a.relation, a.strategy_id,
+        SELECT a.nuts_code, CAST(a.level AS TINYINT) AS level, a.scored_period AS period, a.relation, a.strategy_id,
                p.nuts_code AS strategy_nuts_code, p.priority_id, p.priority_no, p.title, p.title_original,
                p.description, p.confidence, p.source_url, p.source_kind,
                (SELECT string_agg(coalesce(d.label, pd.domain_code), '; ' ORDER BY coalesce(d.label, pd.domain_code))
                 FROM s3_priority_domains pd LEFT JOIN domains d USING (domain_code)
-                WHERE pd.priority_id = p.priority_id) AS domains
+                WHERE pd.priority_id = p.priority_id) AS domains,
+               a.basis, a.period AS strategy_period
         FROM applicable_priorities a JOIN s3_priorities p USING (priority_id)""",
     "mart_region_hubs": """
         SELECT d.hub_id, d.source, d.name, h.title, d.hub_type, d.country_code, d.nuts1_code, d.nuts2_code,

@@ -12,7 +12,7 @@ from ..context import BuildContext
 from ..errors import PipelineError
 from ..explain import plain_reason, why_text
 
-HUB_IN_LIST = re.compile(r"([a-z]+:[^\s;()]+) \(level (\d)\)")
+HUB_IN_LIST = re.compile(r"([a-z]+:[^\s;()]+) \(level (\d)[^)]*\)")
 
 
 def run(ctx: BuildContext) -> int:

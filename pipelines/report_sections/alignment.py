@@ -1,57 +1,130 @@
-"""Data-quality report section on the alignment marts: hub presence and domain coverage of EU NUTS 2 regions (a sanity
-check against published figures), rows and missing scores per mart, and the best and worst aligned regions."""
+"""Data-quality report section on the alignment marts (atlas-method-2.0): the method's targets measured on the
+warehouse (rank correlation of every headline figure with the number of priority domains and strategies, zero-coverage
+ranked regions with their reasons, partner-rule counts, sensitivity of the ranking), rows and unranked regions per
+mart, and the best and least covered regions. The published-figure comparison is in published_figures.py."""
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
 from .. import method
 from . import markdown_table
 
 PERIOD = "2021-2027"
+FIGURES = ("coverage_all", "coverage_declared", "coverage_low", "coverage_high", "fit", "alignment_score")
+MAX_RHO = 0.15  # target: no headline or composite figure with |Spearman ρ| above this against the number of domains
+MAX_ZERO_COVERAGE = 10  # target: at most this many ranked EU NUTS 2 regions with coverage 0
 
 
 def _table(headers: list[str], rows) -> list[str]:
     return markdown_table(headers, rows, float_format=",.2f")
 
 
-def hub_presence(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
-    """(EU NUTS 2 regions, of which with ≥ 1 EDIH, of which with ≥ 1 hub of any kind) — 2021-2027 rows."""
-    return con.execute("""
-        SELECT count(*), count(*) FILTER (WHERE n_edih > 0), count(*) FILTER (WHERE n_hubs > 0)
-        FROM region_alignment WHERE level = 2 AND period = ?""", [PERIOD]).fetchone()
+def spearman(a: pd.Series, b: pd.Series) -> float | None:
+    """Spearman's ρ: the Pearson correlation of the average ranks (no scipy needed)."""
+    both = pd.concat([a, b], axis=1).dropna()
+    if len(both) < 3:
+        return None
+    ra, rb = both.iloc[:, 0].rank(), both.iloc[:, 1].rank()
+    if ra.std() == 0 or rb.std() == 0:
+        return None
+    return float(ra.corr(rb))
 
 
-def domain_presence(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, int, int]]:
-    """Per check domain: (code, label, EU NUTS 2 regions with a hub at level ≥ covered level in it, with a hub at any
-    level, EU NUTS 2 regions), whatever their priorities."""
+def ranked_nuts2(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("""SELECT * FROM region_alignment WHERE level = 2 AND period = ? AND is_ranked""",
+                       [PERIOD]).df()
+
+
+def correlation_rows(frame: pd.DataFrame) -> list[tuple]:
+    """(figure, ρ against n_priority_domains, ρ against n_strategies, within target) for every headline figure."""
     out = []
-    n_regions = con.execute("SELECT count(*) FROM alignment_regions WHERE level = 2 AND period = ?",
-                            [PERIOD]).fetchone()[0]
-    for code, label in method.REPORT_CHECK_DOMAINS.items():
-        covered, any_level = con.execute("""
-            SELECT count(DISTINCT m.nuts_code) FILTER (WHERE l.competence_level >= ?),
-                   count(DISTINCT m.nuts_code)
-            FROM hub_region_membership m
-            JOIN hub_domain_levels l ON l.hub_id = m.hub_id AND l.domain_code = ?
-            JOIN alignment_regions ar ON ar.nuts_code = m.nuts_code AND ar.level = 2 AND ar.period = ?""",
-                                         [method.COVERED_LEVEL, code, PERIOD]).fetchone()
-        out.append((code, label, covered, any_level, n_regions))
+    for figure in FIGURES:
+        rho_d = spearman(frame[figure], frame["n_priority_domains"])
+        rho_s = spearman(frame[figure], frame["n_strategies"])
+        ok = rho_d is not None and abs(rho_d) <= MAX_RHO
+        out.append((figure, None if rho_d is None else round(rho_d, 3), None if rho_s is None else round(rho_s, 3),
+                    "yes" if ok else "NO"))
     return out
 
 
-def ranked(con: duckdb.DuckDBPyConnection, best: bool, n: int = 5) -> list[tuple]:
-    """The n best (or worst) scored EU NUTS 2 regions of the period; the worst among regions with at least one hub
-    (regions without hubs all score 0 and are counted separately)."""
-    order = "alignment_score DESC, nuts_code" if best else "alignment_score ASC, nuts_code"
-    return con.execute(f"""
-        SELECT nuts_code, name, country_code, alignment_score, coverage, focus, n_hubs, n_priority_domains
-        FROM region_alignment
-        WHERE level = 2 AND period = ? AND alignment_score IS NOT NULL AND n_hubs > 0
-        ORDER BY {order} LIMIT ?""", [PERIOD, n]).fetchall()
+def domain_mix_rho(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> float | None:
+    """Spearman ρ against the number of priority domains of the coverage a region would get from its domain mix
+    alone: the weighted mean, over its priority domains, of the share of ranked regions that have each domain
+    covered. A formula that rewarded many domains would show up here; a positive ρ of coverage_all next to a
+    negative one here means the hubs, not the formula, make many-domain regions better covered."""
+    mix = con.execute("""
+        WITH d AS (
+            SELECT w.nuts_code, w.domain_code, w.weight, s.status = 'covered' AS covered
+            FROM region_priority_weights_by_variant w
+            JOIN region_domain_status s USING (nuts_code, level, domain_code)
+            JOIN region_alignment a ON a.nuts_code = w.nuts_code AND a.period = w.period AND a.is_ranked
+            WHERE w.variant = 'default' AND w.level = 2 AND w.period = ?
+        ), rate AS (SELECT domain_code, avg(covered::INTEGER) AS rate FROM d GROUP BY 1)
+        SELECT d.nuts_code, sum(d.weight * r.rate) / sum(d.weight) AS expected
+        FROM d JOIN rate r USING (domain_code) GROUP BY 1""", [PERIOD]).df()
+    merged = frame.merge(mix, on="nuts_code")
+    return spearman(merged["expected"], merged["n_priority_domains"])
+
+
+def country_influence(frame: pd.DataFrame, figure: str = "coverage_all", n: int = 3) -> list[tuple]:
+    """(countries left out, regions left, ρ of `figure` against n_priority_domains): leaving out, one after the other,
+    the country whose removal lowers |ρ| most — which countries carry the correlation."""
+    out, left, dropped = [], frame, []
+    for _ in range(n):
+        best = None
+        for country in sorted(left.country_code.unique()):
+            part = left[left.country_code != country]
+            rho = spearman(part[figure], part["n_priority_domains"])
+            if rho is not None and (best is None or abs(rho) < abs(best[1])):
+                best = (country, rho)
+        if best is None:
+            break
+        dropped.append(best[0])
+        left = left[left.country_code != best[0]]
+        out.append((", ".join(dropped), len(left), round(best[1], 3)))
+    return out
+
+
+def by_bins(frame: pd.DataFrame, column: str, bins: list[int], labels: list[str]) -> list[tuple]:
+    groups = pd.cut(frame[column], bins=bins, labels=labels)
+    out = []
+    for label, part in frame.groupby(groups, observed=True):
+        out.append((label, len(part), round(100 * part.coverage_all.median(), 1),
+                    round(part.fit.median(), 2) if part.fit.notna().any() else None))
+    return out
+
+
+def partner_targets(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The partner-rule targets on EU NUTS 2 regions, period 2021-2027."""
+    one = lambda sql: con.execute(sql, [PERIOD]).fetchone()[0]  # noqa: E731
+    return {
+        "suggestions": one("SELECT count(*) FROM partner_suggestions WHERE level = 2 AND period = ?"),
+        "outside EU and associated countries": one("""SELECT count(*) FROM partner_suggestions
+            WHERE level = 2 AND period = ? AND NOT hub_in_eu AND NOT is_associated_country"""),
+        "in associated countries (flagged)": one("""SELECT count(*) FROM partner_suggestions
+            WHERE level = 2 AND period = ? AND is_associated_country"""),
+        "beyond the distance rule without a border or served-area reason": one(f"""SELECT count(*)
+            FROM partner_suggestions WHERE level = 2 AND period = ? AND distance_km > {float(method.PARTNER_MAX_DISTANCE_KM)}
+            AND NOT neighbour AND NOT serves_neighbour AND meets_distance_rule"""),
+        "fallback suggestions (no hub met the rule; flagged in `rule`)": one("""SELECT count(*)
+            FROM partner_suggestions WHERE level = 2 AND period = ? AND NOT meets_distance_rule"""),
+        "gap or weak domains with a covering EU hub but no suggestion": one("""SELECT count(*)
+            FROM (SELECT DISTINCT nuts_code, domain_code FROM gaps
+                  WHERE level = 2 AND period = ? AND status IN ('uncovered', 'weak') AND counts_in_coverage) g
+            WHERE EXISTS (SELECT 1 FROM hub_domain_levels l JOIN hubs_deduplicated h USING (hub_id)
+                          WHERE h.is_eu_country AND l.domain_code = g.domain_code
+                            AND l.competence_level >= (SELECT max(value::INTEGER) FROM method_parameters
+                                                       WHERE name = 'partner_min_level'))
+              AND NOT EXISTS (SELECT 1 FROM partner_suggestions p WHERE p.level = 2 AND p.nuts_code = g.nuts_code
+                                AND p.domain_code = g.domain_code)"""),
+        "strengthen suggestions (weak domains)": one("""SELECT count(*) FROM partner_suggestions
+            WHERE level = 2 AND period = ? AND suggestion_type = 'strengthen'"""),
+    }
 
 
 NEEDED = ("region_alignment", "gaps", "unaligned_competences", "partner_suggestions", "policy_alignment",
-          "alignment_regions", "hub_region_membership", "hub_domain_levels")
+          "alignment_regions", "method_sensitivity_summary", "hub_domain_levels", "hubs_deduplicated")
 
 
 def section(con: duckdb.DuckDBPyConnection) -> str:
@@ -61,45 +134,81 @@ def section(con: duckdb.DuckDBPyConnection) -> str:
     absent = [t for t in NEEDED if t not in present]
     if absent:
         return "\n".join(lines + [f"The alignment marts are not in this warehouse (missing: {', '.join(absent)})."]) + "\n"
-    n2, with_edih, with_hub = hub_presence(con)
-    lines += [
-        f"- EU NUTS 2 regions: {n2}; with at least one EDIH (Digital Europe-funded): **{with_edih}** "
-        f"({with_edih / n2:.0%}; published: EDIHs present in {method.PUBLISHED_EDIH_PRESENCE_SHARE:.0%} of "
-        f"regions); with at least one hub of any kind: {with_hub} ({with_hub / n2 if n2 else 0:.0%}).",
-        "",
-        f"Sanity check — EU NUTS 2 regions with a hub located in them that declares the domain (whatever the "
-        f"region's priorities); 'covered' = level ≥ {method.COVERED_LEVEL}:",
-        "",
-    ]
-    lines += _table(["domain", "regions covered", "share covered", "regions with any level", "published share"],
-                    [(f"{label} ({code})", covered, f"{covered / n:.0%}" if n else "", any_level,
-                      f"{method.PUBLISHED_DOMAIN_SHARES[code]:.0%}" if code in method.PUBLISHED_DOMAIN_SHARES else "")
-                     for code, label, covered, any_level, n in domain_presence(con)])
-    lines += ["", f"Published: {method.PUBLISHED_SOURCE} (EDIHs only, regions *serviced*, service areas included). "
-                  "Here every hub type counts, but each hub only in the one region of its address, so shares are "
-                  "expected to be lower for presence and can differ either way for domains.", ""]
+    n2, ranked_n, located, serving = con.execute("""
+        SELECT count(*), count(*) FILTER (WHERE is_ranked), count(*) FILTER (WHERE n_edih_located > 0),
+               count(*) FILTER (WHERE n_edih > 0)
+        FROM region_alignment WHERE level = 2 AND period = ?""", [PERIOD]).fetchone()
+    lines += [f"Headline: **coverage_all** (share of a region's priority-domain weight covered at level ≥ "
+              f"{method.COVERED_LEVEL} by a hub serving it); `alignment_score` = 100 × coverage_all. EU NUTS 2 "
+              f"regions, {PERIOD}: {n2}; ranked {ranked_n}; with an EDIH located {located}, served by an EDIH "
+              f"{serving}.", ""]
+    frame = ranked_nuts2(con)
 
-    lines += ["### Rows per mart", ""]
-    counts = []
-    for table in ("region_alignment", "gaps", "unaligned_competences", "partner_suggestions", "policy_alignment"):
-        counts.append((table, con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]))
-    lines += _table(["mart", "rows"], counts)
+    lines += ["### Target: no headline figure rises with the number of priority domains", "",
+              f"Spearman ρ over the {len(frame)} ranked EU NUTS 2 regions, {PERIOD} (target |ρ| ≤ {MAX_RHO} against "
+              "the number of priority domains; method 1.0's score: 0.24):", ""]
+    lines += _table(["figure", "ρ vs priority domains", "ρ vs strategies", "within target"], correlation_rows(frame))
+    mix = domain_mix_rho(con, frame)
+    if mix is not None:
+        lines += ["", f"Coverage expected from the domain mix alone (each domain at its share of ranked regions covered): "
+                      f"ρ = {mix:.2f} against the number of priority domains. Coverage is a weighted mean over the "
+                      "domains, so the number of domains cannot raise it by construction; where ρ of coverage_all is "
+                      "positive while this one is not, the difference comes from the hubs serving many-domain "
+                      "regions, not from the formula."]
+    lines += ["", "Which countries carry the correlation of coverage_all (leaving out, one after the other, the country "
+                  "whose removal lowers |ρ| most):", ""]
+    lines += _table(["countries left out", "regions", "ρ vs priority domains"], country_influence(frame))
+    lines += ["", "Median coverage (%) and fit by number of priority domains and of strategies:", ""]
+    lines += _table(["priority domains", "regions", "median coverage %", "median fit"],
+                    by_bins(frame, "n_priority_domains", [0, 5, 8, 11, 15, 100], ["1-5", "6-8", "9-11", "12-15", "16+"]))
+    lines += [""]
+    lines += _table(["strategies", "regions", "median coverage %", "median fit"],
+                    by_bins(frame, "n_strategies", [0, 1, 2, 3, 100], ["1", "2", "3", "4+"]))
+
+    zero = frame[frame.coverage_all == 0].sort_values("nuts_code")
+    lines += ["", f"### Target: at most {MAX_ZERO_COVERAGE} ranked EU NUTS 2 regions with coverage 0", "",
+              f"**{len(zero)}** ranked regions have coverage 0 ({'within' if len(zero) <= MAX_ZERO_COVERAGE else 'ABOVE'}"
+              " target):", ""]
+    lines += _table(["NUTS 2", "region", "why"], [(r.nuts_code, r.name, r.coverage_note) for r in zero.itertuples()])
     reasons = con.execute("""
-        SELECT period, level, coalesce(no_score_reason, 'scored') AS reason, count(*)
-        FROM region_alignment GROUP BY ALL ORDER BY period, level, reason""").fetchall()
-    lines += ["", "Regions with and without a score (and why):", ""]
-    lines += _table(["period", "NUTS level", "score", "regions"], reasons)
+        SELECT regexp_replace(not_ranked_reason, '\\(\\d+(\\.\\d+)? %\\)', '(x %)') AS reason, count(*)
+        FROM region_alignment WHERE level = 2 AND period = ? AND NOT is_ranked GROUP BY 1 ORDER BY 2 DESC""",
+                          [PERIOD]).fetchall()
+    lines += ["", "EU NUTS 2 regions not ranked, by reason:", ""]
+    lines += _table(["reason", "regions"], reasons)
+
+    lines += ["", "### Target: partners people would call", ""]
+    lines += _table(["EU NUTS 2 partner suggestions, " + PERIOD, "count"], list(partner_targets(con).items()))
+    rules = con.execute("""SELECT rule, count(*) FROM partner_suggestions WHERE level = 2 AND period = ?
+                           GROUP BY 1 ORDER BY 2 DESC""", [PERIOD]).fetchall()
+    lines += ["", "By rule:", ""] + _table(["rule", "suggestions"], rules)
+
+    lines += ["", "### Sensitivity: each reading against the default (EU NUTS 2, ranked regions)", ""]
+    sens = con.execute("""SELECT variant, description, n_regions, spearman_rho_vs_default, mean_abs_change_points,
+                                 max_abs_change_points, in_band
+                          FROM method_sensitivity_summary WHERE level = 2 AND period = ? ORDER BY variant = 'default' DESC""",
+                       [PERIOD]).fetchall()
+    lines += _table(["variant", "reading", "regions", "ρ vs default", "mean |Δ| points", "max |Δ| points", "in band"],
+                    sens)
+
+    lines += ["", "### Rows per mart", ""]
+    counts = [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+              for t in ("region_alignment", "gaps", "unaligned_competences", "partner_suggestions", "policy_alignment",
+                        "method_sensitivity")]
+    lines += _table(["mart", "rows"], counts)
     status = con.execute("""
         SELECT period, status, count(*) FROM gaps WHERE level = 2 GROUP BY ALL ORDER BY period, status""").fetchall()
     lines += ["", "Status of NUTS 2 region × priority × domain rows in `gaps`:", ""]
     lines += _table(["period", "status", "rows"], status)
 
-    headers = ["NUTS 2", "region", "country", "score", "coverage", "focus", "hubs", "priority domains"]
-    lines += ["", f"### Best aligned EU NUTS 2 regions, {PERIOD}", ""]
-    lines += _table(headers, ranked(con, best=True))
-    no_hub = con.execute("""SELECT count(*) FROM region_alignment WHERE level = 2 AND period = ?
-                            AND alignment_score IS NOT NULL AND n_hubs = 0""", [PERIOD]).fetchone()[0]
-    lines += ["", f"### Least aligned EU NUTS 2 regions with at least one hub, {PERIOD}", "",
-              f"({no_hub} scored regions have no hub located in them and score 0.)", ""]
-    lines += _table(headers, ranked(con, best=False))
+    headers = ["NUTS 2", "region", "country", "coverage %", "range %", "declared %", "fit", "serving hubs",
+               "priority domains"]
+    for title, order in (("Best covered", "coverage_all DESC, nuts_code"), ("Least covered", "coverage_all, nuts_code")):
+        best = con.execute(f"""
+            SELECT nuts_code, name, country_code, round(100 * coverage_all, 1),
+                   CAST(round(100 * coverage_low) AS INTEGER) || '-' || CAST(round(100 * coverage_high) AS INTEGER), round(100 * coverage_declared, 1),
+                   fit, n_hubs, n_priority_domains
+            FROM region_alignment WHERE level = 2 AND period = ? AND is_ranked
+            ORDER BY {order} LIMIT 5""", [PERIOD]).fetchall()
+        lines += ["", f"### {title} ranked EU NUTS 2 regions, {PERIOD}", ""] + _table(headers, best)
     return "\n".join(lines) + "\n"

@@ -27,7 +27,8 @@ def sample_scores(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, float]]
     for pid, domain in con.execute("SELECT priority_id, domain_code FROM s3_priority_domains").fetchall():
         coded.setdefault(pid, set()).add(domain)
     sample = read_coding_sample(SAMPLE)
-    parts = {"all": sample, **{p: [r for r in sample if r["sample"] == p] for p in ("tuning", "holdout")}}
+    parts = {"all": sample, **{p: [r for r in sample if r["sample"] == p]
+                               for p in ("tuning", "holdout", "round2", "holdout3")}}
     return {name: precision_recall({r["priority_id"]: r["expected"] for r in rows}, coded)
             for name, rows in parts.items() if rows}
 
@@ -50,7 +51,10 @@ def section(con: duckdb.DuckDBPyConnection) -> str:
     lines += ["", "### Precision and recall against the hand-checked sample", "",
               f"`{SAMPLE.relative_to(paths.ROOT)}`: real priorities whose domains were judged by reading them. "
               "The 'tuning' part was looked at while the keyword rules were refined (optimistic); the 'holdout' "
-              "part was judged afterwards and not used to tune the rules (docs/taxonomy.md).", ""]
+              "part was judged afterwards and not used to tune the rules; 'round2' (65 priorities, many with "
+              "descriptions) was judged before the description and overlap rules of December 2026 were written "
+              "and then used to check them; 'holdout3' (32) was judged after those rules and never used to tune "
+              "them (docs/taxonomy.md has the before/after figures).", ""]
     scores = sample_scores(con) if SAMPLE.exists() else {}
     if not scores:
         lines += [f"(sample file {SAMPLE} not found: precision and recall not measured)"]
@@ -83,4 +87,30 @@ def section(con: duckdb.DuckDBPyConnection) -> str:
                            ).fetchall()
         lines += ["", f"EU NUTS 0-2 regions with no applicable strategy: **{len(gaps)}**", ""]
         lines += [f"- `{code}` (NUTS {level}) {name}: {reason[:300]}" for code, level, name, reason in gaps]
+    if _exists(con, "region_s3_basis"):
+        lines += ["", "### What each region is scored on (region_s3_basis)", "",
+                  "basis: 'own' = a list found for the period (the region's, a containing or contained region's, a "
+                  "joint one, or the national one where regions have no strategies of their own); fallbacks: "
+                  "'carried_forward_2014_2020', 'national_fallback'; 'none' = not scored. Low-confidence share: "
+                  "the part of the regions' priority weight resting on rows of confidence 'low' (method relation "
+                  "weights; 'equal' = every priority weighing 1).", ""]
+        rows = con.execute("""
+            SELECT period, level, basis, count(*),
+                   round(100 * sum(low_confidence_weight_share * n_priorities) / nullif(sum(n_priorities), 0), 1),
+                   count(*) FILTER (WHERE digital_priority = 'yes')
+            FROM region_s3_basis GROUP BY ALL ORDER BY period DESC, level, basis""").fetchall()
+        lines += _table(["period", "NUTS level", "basis", "regions", "low-confidence weight % (mean)",
+                         "with a digital priority"], rows)
+        overall = con.execute("""
+            SELECT round(100 * sum(low_confidence_weight_share * n_priorities) / sum(n_priorities), 1),
+                   round(100 * sum(low_confidence_weight_share_equal * n_priorities) / sum(n_priorities), 1)
+            FROM region_s3_basis WHERE level = 2 AND period = '2021-2027' AND basis <> 'none'""").fetchall()[0]
+        lines += ["", f"EU NUTS 2, 2021-2027: low-confidence share of the priority weight **{overall[0]} %** "
+                      f"(every priority weighing 1: {overall[1]} %)."]
+    if _exists(con, "s3_strategy_coverage"):
+        rows = con.execute("""SELECT coalesce(period, 'unknown'), status, count(*), sum(n_priorities),
+                                     count(*) FILTER (WHERE confidence = 'low')
+                              FROM s3_strategy_coverage GROUP BY ALL ORDER BY 1 DESC, 2""").fetchall()
+        lines += ["", "### Strategies looked for (s3_strategy_coverage)", ""]
+        lines += _table(["period", "status", "strategies", "priorities", "mostly low confidence"], rows)
     return "\n".join(lines)

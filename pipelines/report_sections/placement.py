@@ -17,6 +17,31 @@ def eu_edih_nuts2_rate(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         SELECT count(*), count(nuts2_code) FROM hubs WHERE source = 'edih_2025' AND is_eu""").fetchall()[0])
 
 
+def served_areas(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Served areas per basis and the EDIH coverage of EU NUTS 2 regions beside the JRC's published figures."""
+    if not _exists(con, "hub_service_nuts2"):
+        return []
+    from ..hub_coverage import PUBLISHED, coverage_figures
+
+    rows = con.execute("""
+        SELECT a.basis, count(*), count(DISTINCT a.hub_id), count(DISTINCT a.hub_id) FILTER (WHERE h.is_dep_funded)
+        FROM hub_service_areas a JOIN hubs h USING (hub_id) GROUP BY 1
+        ORDER BY CASE a.basis WHEN 'address' THEN 1 WHEN 'declared' THEN 2 WHEN 'national' THEN 3 ELSE 4 END""").fetchall()
+    lines = ["### Where hubs serve (hub_service_areas)", ""]
+    lines += _table(["basis", "rows", "hubs", "of which Digital-Europe EDIHs"], rows)
+    n_q = con.execute("""SELECT count(*) FROM quarantine WHERE file = 'hubs (description)'""").fetchall()[0][0]
+    lines += ["", f"Declared candidates rejected (quarantine, with the reason): {n_q}. Rules and precision on 64 "
+              "hand-judged descriptions: docs/geography.md.", "", "EU NUTS 2 regions with a Digital-Europe EDIH "
+              "located in them or serving them, and with AI / cybersecurity / HPC competence so available (%):", ""]
+    figs = coverage_figures(con)
+    labels = {"located": "located (address)", "declared": "+ declared + national", "serving": "+ assumed (all bases)"}
+    table = [("JRC published (Dec 2023)", *(PUBLISHED[k] for k in ("any", "TECH_AI", "TECH_CYBER", "TECH_HPC")))]
+    table += [(label, *(round(figs[v][k], 1) for k in ("any", "TECH_AI", "TECH_CYBER", "TECH_HPC")))
+              for v, label in labels.items()]
+    lines += _table(["definition", "any EDIH", "AI", "cyber", "HPC"], table) + [""]
+    return lines
+
+
 def section(con: duckdb.DuckDBPyConnection) -> str:
     if not _exists(con, "hubs"):
         return "## Hub placement\n\nThe `hubs` table is not built."
@@ -52,8 +77,19 @@ def section(con: duckdb.DuckDBPyConnection) -> str:
               "name is ambiguous the postcode's region is preferred, so this flatters the city method a little).",
               ""]
     if _exists(con, "hub_links"):
-        rows = con.execute("SELECT match_method, count(*) FROM hub_links GROUP BY 1 ORDER BY 2 DESC").fetchall()
-        lines += ["### Hubs in both catalogues (hub_links)", ""] + _table(["match", "pairs"], rows) + [""]
+        rows = con.execute("""SELECT match_method, confidence, count(*) FROM hub_links GROUP BY ALL
+                              ORDER BY 3 DESC, 1""").fetchall()
+        lines += ["### Hubs in both catalogues (hub_links)", ""] + _table(["match", "confidence", "pairs"], rows)
+        lines += [""]
+    if _exists(con, "hub_organisations"):
+        n_rec, n_org, n_multi, n_dup = con.execute("""
+            SELECT count(*), count(DISTINCT organisation_id),
+                   count(DISTINCT organisation_id) FILTER (WHERE n_records > 1),
+                   (SELECT count(*) FROM hub_duplicates) FROM hub_organisations""").fetchall()[0]
+        lines += [f"One record per organisation (hub_organisations): {n_rec} hub records are **{n_org} "
+                  f"organisations**, {n_multi} of them with several records; {n_dup} same-catalogue duplicates. "
+                  "Rules and their precision/recall on 109 hand-checked pairs: docs/geography.md.", ""]
+    lines += served_areas(con)
     unplaced = con.execute("""
         SELECT u.hub_id, u.source, u.country_code, u.name, u.reason FROM hubs_unplaced u
         ORDER BY u.source, u.country_code, u.hub_id""").fetchall()

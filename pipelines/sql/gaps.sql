@@ -1,4 +1,6 @@
--- gaps: one row per EU NUTS 0-2 region × period × applicable priority × coded domain.
+-- gaps: one row per EU NUTS 0-2 region × period × applicable priority × coded domain. status is by the hubs that
+-- serve the region (default reading); status_declared on declared evidence only, status_address by hubs at their
+-- address only. counts_in_coverage is false for "Digital transformation (general)".
 CREATE OR REPLACE TABLE gaps AS
 SELECT
     g.nuts_code,
@@ -21,7 +23,16 @@ SELECT
     nh.name AS nearest_hub_name,
     s.nearest_hub_distance_km,
     g.weight AS domain_weight,
-    $method_version AS method_version
+    $method_version AS method_version,
+    s.status_declared,
+    s.status_address,
+    s.best_evidence_grade,
+    s.covering_bases,
+    NOT g.is_digital_general AS counts_in_coverage,
+    g.relation_weight,
+    g.basis AS s3_basis,
+    g.list_period,
+    g.confidence AS priority_confidence
 FROM region_priority_domains g
 JOIN alignment_regions ar ON ar.nuts_code = g.nuts_code AND ar.level = g.level AND ar.period = g.period
 JOIN region_domain_status s ON s.nuts_code = g.nuts_code AND s.level = g.level AND s.domain_code = g.domain_code

@@ -1,4 +1,4 @@
--- unaligned_competences: competences of hubs located in a region that match none of the region's applicable
+-- unaligned_competences: competences of hubs serving a region (hub_service_membership) that match none of the region's applicable
 -- priority domains in the period. Only regions with at least one coded priority domain in the period (otherwise
 -- every competence would look unaligned for want of priorities).
 CREATE OR REPLACE TABLE unaligned_competences AS
@@ -19,10 +19,12 @@ SELECT
     d.label AS domain_label,
     d.facet AS domain_facet,
     l.source AS competence_source,
-    $method_version AS method_version
+    $method_version AS method_version,
+    m.basis AS service_basis,
+    l.evidence_grade
 FROM regions_with_domains r
 JOIN alignment_regions ar ON ar.nuts_code = r.nuts_code AND ar.level = r.level AND ar.period = r.period
-JOIN hub_region_membership m ON m.nuts_code = r.nuts_code AND m.level = r.level
+JOIN hub_service_membership m ON m.nuts_code = r.nuts_code AND m.level = r.level
 JOIN hub_domain_levels l ON l.hub_id = m.hub_id
 JOIN hubs_deduplicated h ON h.hub_id = m.hub_id
 LEFT JOIN domains d ON d.domain_code = l.domain_code

@@ -1,6 +1,13 @@
 """staging.stg_s3_priorities and staging.stg_s3_strategy_coverage: the curated S3 priorities (one row per priority
-area of 220 national and regional strategies) and the coverage log of every strategy looked for."""
+area of the national and regional strategies found) and the coverage log of every strategy looked for.
+
+Snapshots from 2026-12 on add `check_note` (what was checked, for added or corrected rows) and `row_status`
+('unchanged' | 'corrected' | 'added', against the previous snapshot) to both files; they are optional, so an older
+snapshot still loads (the columns are then NULL)."""
 from __future__ import annotations
+
+import csv
+from dataclasses import replace
 
 from ..context import BuildContext
 from ..staging_spec import Col, StagingSpec, load
@@ -26,6 +33,7 @@ PRIORITIES = StagingSpec(
         Col("source_kind", "source_kind"),
         Col("confidence", "confidence"),
     ],
+    # optional columns: see OPTIONAL
     required=["strategy_id", "country_code", "nuts_code", "nuts_level", "period", "priority_no", "priority_title",
               "source_url", "source_kind", "confidence"],
     unique=["strategy_id", "priority_no"],
@@ -59,10 +67,41 @@ COVERAGE = StagingSpec(
     required=["strategy_id", "country_code", "nuts_code", "status", "n_priorities"],
     unique=["strategy_id"],
     allowed={"status": ["found", "partial", "not_found"]},
+    # optional columns: see OPTIONAL
     nuts={"nuts_code": "2021", "country_code": "2021"},
     checks=[("left(nuts_code, 2) = country_code", "nuts_code is not in country_code")],
 )
 
 
+ROW_STATUSES = ["unchanged", "corrected", "added"]
+# optional raw columns per staging table: (column, allowed values or None)
+OPTIONAL = {
+    "stg_s3_priorities": [("check_note", None), ("row_status", ROW_STATUSES)],
+    "stg_s3_strategy_coverage": [("row_status", ROW_STATUSES)],
+}
+
+
+def _header(ctx: BuildContext, spec: StagingSpec) -> list[str]:
+    raw = ctx.raw_file(spec.source_id, spec.file)
+    with open(raw.abspath, newline="", encoding=raw.encoding or "utf-8") as f:
+        return next(csv.reader(f, delimiter=raw.delimiter or ","), [])
+
+
+def with_optional_columns(spec: StagingSpec, header: list[str]) -> tuple[StagingSpec, list[str]]:
+    """The spec extended by the optional columns the file has, and the optional columns it lacks."""
+    present = [(name, allowed) for name, allowed in OPTIONAL[spec.table] if name in header]
+    missing = [name for name, _ in OPTIONAL[spec.table] if name not in header]
+    allowed = dict(spec.allowed) | {name: values for name, values in present if values}
+    return replace(spec, columns=spec.columns + [Col(name, name) for name, _ in present], allowed=allowed), missing
+
+
+def _load(ctx: BuildContext, spec: StagingSpec) -> int:
+    full, missing = with_optional_columns(spec, _header(ctx, spec))
+    kept = load(ctx, full)
+    for name in missing:  # an older snapshot: the column exists, empty
+        ctx.con.execute(f'ALTER TABLE staging.{spec.table} ADD COLUMN "{name}" VARCHAR')
+    return kept
+
+
 def run(ctx: BuildContext) -> int:
-    return load(ctx, PRIORITIES) + load(ctx, COVERAGE)
+    return _load(ctx, PRIORITIES) + _load(ctx, COVERAGE)

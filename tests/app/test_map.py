@@ -18,8 +18,12 @@ def test_landing_map_draws_every_eu_nuts2_region(open_page, wh):
     assert _drawn_regions(specs[0]) == eu_nuts2
     annotations = " ".join(a["text"] for a in specs[0]["layout"]["annotations"])
     assert "© EuroGeographics for the administrative boundaries" in annotations
-    assert specs[0]["layout"]["coloraxis"]["colorbar"]["title"]["text"].startswith("Alignment score")
-    assert at.query_params["metric"] == "alignment" and at.query_params["level"] == "2"
+    headline = "coverage" if wh.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+                                        "'mart_map_metrics' AND column_name = 'headline_figure'").fetchone()[0] \
+        else "alignment"
+    assert specs[0]["layout"]["coloraxis"]["colorbar"]["title"]["text"].startswith(
+        {"coverage": "Coverage of priority domains", "alignment": "Alignment score"}[headline])
+    assert at.query_params["metric"] == headline and at.query_params["level"] == "2"
 
 
 def test_coloured_values_match_the_mart(open_page, wh):

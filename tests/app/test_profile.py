@@ -15,7 +15,7 @@ def test_profile_from_url_shows_why_and_the_first_tab(open_page, wh):
     assert [t.label for t in at.tabs] == TABS
     why = wh.execute("SELECT why_text FROM mart_region_why WHERE nuts_code = 'ES51' AND period = '2021-2027'"
                      ).fetchone()[0]
-    assert f"**Why this figure.** {why}" in all_text(at) and "Cataluña scores 54" in why
+    assert f"**Why this figure.** {why}" in all_text(at) and "Hubs serving Cataluña cover 100 %" in why
     n_priorities = wh.execute("""SELECT count(*) FROM mart_region_priorities
                                  WHERE nuts_code = 'ES51' AND period = '2021-2027'""").fetchone()[0]
     assert n_priorities > 0 and len(at.dataframe[0].value) == n_priorities
@@ -31,7 +31,8 @@ def test_each_tab_opens_from_the_url(open_page, wh):
     assert any(spec["data"][0]["type"] == "heatmap" for spec in plotly_specs(at))
     at = open_page(PAGE, region="ES51", period="2021-2027", tab="Gaps & partners")
     local = at.dataframe[0].value["local_hubs"].dropna()
-    assert len(local) and not local.str.contains(r"edih:\d+ \(level").any()  # hub names, not IDs with levels
+    assert len(local) and not local.str.contains(r"edih:\d+ \(level").any()
+    assert local.str.contains(r"\(level \d").all()  # hub names, not IDs with levels
     assert len(at.get("download_button")) == len(at.dataframe)
 
 

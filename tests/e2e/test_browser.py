@@ -107,17 +107,17 @@ def test_downloads_produce_files_that_open(page, app_url, tmp_path):
 
 
 def test_presentation_mode_hides_the_sidebar(page, app_url, screenshots):
-    page.goto(app_url + "/?present=1")
-    page.wait_for_selector(MAP_PATHS, timeout=30_000)
+    page.goto(app_url + "/story?present=1")
+    page.wait_for_selector(MAP_PATHS, state="attached", timeout=30_000)
     wait_ready(page)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     body_size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.stMarkdown p')).fontSize)")
     assert body_size >= 20
-    first = page.locator("h2").first.inner_text()
+    first = page.locator("h3").first.inner_text()
     page.get_by_role("button", name="Next ▶").click()
     page.wait_for_url("**step=2**", timeout=15_000)
     wait_ready(page)
-    assert page.locator("h2").first.inner_text() != first
+    assert page.locator("h3").first.inner_text() != first
     assert_offline_clean(page)
 
 
@@ -126,7 +126,7 @@ def test_every_page_works_offline(page, app_url, screenshots, name):
     page.goto(app_url + PAGES[name])
     wait_ready(page)
     if name in ("map", "presentation"):
-        page.wait_for_selector(MAP_PATHS, timeout=30_000)
+        page.wait_for_selector(MAP_PATHS, state="attached", timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     page.set_viewport_size({"width": 1440, "height": 1800})  # Streamlit scrolls inside the page: show more of it

@@ -35,12 +35,77 @@ def test_jrc_catalogue_has_701_hubs(wh):
     assert one(wh, "SELECT count(DISTINCT jrc_hub_id) FROM staging.stg_jrc_hubs") == 701
 
 
+# S3 snapshot 2026-12: the 2026-11 rows (unchanged unless marked corrected) + the lists found for issue 13
+S3_ROWS, S3_STRATEGIES = 1_196, 236
+S3_STRATEGIES_BY_PERIOD = {"2021-2027": 132, "2014-2020": 104}
+S3_ROWS_BY_PERIOD_AND_CONFIDENCE = {
+    ("2014-2020", "high"): 213, ("2014-2020", "medium"): 180, ("2014-2020", "low"): 114,
+    ("2021-2027", "high"): 251, ("2021-2027", "medium"): 279, ("2021-2027", "low"): 159,
+}
+S3_COVERAGE_ROWS = 288
+S3_ROW_STATUS = {"unchanged": 1_125, "corrected": 5, "added": 66}
+
+
 def test_curated_s3_priorities(wh):
     assert wh.execute("SELECT count(*), count(DISTINCT strategy_id) FROM staging.stg_s3_priorities").fetchall() == [
-        (1_130, 220)]
+        (S3_ROWS, S3_STRATEGIES)]
     assert dict(wh.execute("SELECT period, count(DISTINCT strategy_id) FROM staging.stg_s3_priorities GROUP BY 1"
-                           ).fetchall()) == {"2021-2027": 120, "2014-2020": 100}
-    assert one(wh, "SELECT count(*) FROM staging.stg_s3_strategy_coverage") == 281
+                           ).fetchall()) == S3_STRATEGIES_BY_PERIOD
+    by_conf = {(p, c): n for p, c, n in wh.execute(
+        "SELECT period, confidence, count(*) FROM staging.stg_s3_priorities GROUP BY 1, 2").fetchall()}
+    assert by_conf == S3_ROWS_BY_PERIOD_AND_CONFIDENCE
+    assert one(wh, "SELECT count(*) FROM staging.stg_s3_strategy_coverage") == S3_COVERAGE_ROWS
+    assert dict(wh.execute("SELECT row_status, count(*) FROM staging.stg_s3_priorities GROUP BY 1").fetchall()) == {
+        k: v for k, v in S3_ROW_STATUS.items() if v}
+    # every added or corrected row says what was checked
+    assert one(wh, """SELECT count(*) FROM staging.stg_s3_priorities
+                      WHERE row_status <> 'unchanged' AND coalesce(check_note, '') = ''""") == 0
+
+
+def test_bavaria_2021_2027_list_applies_to_its_seven_nuts2_regions(wh):
+    assert wh.execute("""SELECT nuts_level, count(*), min(confidence), max(source_kind) FROM staging.stg_s3_priorities
+                         WHERE strategy_id = 'DE2-2021-2027' GROUP BY 1""").fetchall() == [(1, 5, "medium", "official")]
+    assert wh.execute("""SELECT status FROM staging.stg_s3_strategy_coverage WHERE strategy_id = 'DE2-2021-2027'
+                      """).fetchall() == [("found",)]
+    assert wh.execute("""SELECT list(DISTINCT nuts_code ORDER BY nuts_code) FROM applicable_priorities
+                         WHERE strategy_id = 'DE2-2021-2027' AND level = 2""").fetchall()[0][0] == [
+        "DE21", "DE22", "DE23", "DE24", "DE25", "DE26", "DE27"]
+
+
+def test_grand_est_and_occitanie_2021_2027_lists_apply_to_their_nuts2_regions(wh):
+    assert wh.execute("""SELECT strategy_id, nuts_level, count(*), min(confidence) FROM staging.stg_s3_priorities
+                         WHERE strategy_id IN ('FRF-2021-2027', 'FRJ-2021-2027') GROUP BY 1, 2 ORDER BY 1""").fetchall() == [
+        ("FRF-2021-2027", 1, 3, "medium"), ("FRJ-2021-2027", 1, 3, "low")]
+    assert wh.execute("""SELECT list(DISTINCT nuts_code ORDER BY nuts_code) FROM applicable_priorities
+                         WHERE strategy_id IN ('FRF-2021-2027', 'FRJ-2021-2027') AND level = 2""").fetchall()[0][0] == [
+        "FRF1", "FRF2", "FRF3", "FRJ1", "FRJ2"]
+
+
+def test_eu_nuts2_regions_with_a_2021_2027_list(wh):
+    # issue 13: 198 (2026-11) -> 209 (first pass) -> 215 (second pass: Grand Est 3, Occitanie 2, Carinthia 1)
+    # -> 216 (third pass: Sud-Est RO22, S3 Platform region page, partial/low)
+    # -> 217 (fourth pass: Estonia EE00, national RDIE 2021-2035 smart specialisation areas, medium)
+    assert one(wh, """SELECT count(DISTINCT ap.nuts_code) FROM applicable_priorities ap
+                      JOIN regions r ON r.nuts_code = ap.nuts_code AND r.is_eu
+                      WHERE ap.level = 2 AND ap.period = '2021-2027'""") == 217
+
+
+def test_s3_snapshot_keeps_every_2026_11_row_and_marks_the_changes(wh):
+    # the five corrected rows are Ireland's national objectives, now described as objectives, not domains
+    assert wh.execute("""SELECT strategy_id, count(*), bool_and(description LIKE 'Horizontal objective%')
+                         FROM staging.stg_s3_priorities WHERE row_status = 'corrected' GROUP BY 1""").fetchall() == [
+        ("IE-2021-2027", 5, True)]
+    # a strategy found now replaces its not_found coverage row (no '?' left for it) and says what it was
+    assert wh.execute("""SELECT strategy_id, status FROM staging.stg_s3_strategy_coverage
+                         WHERE note LIKE '2026-12 (was %' ORDER BY 1""").fetchall() == [
+        ("AT21-2021-2027", "partial"), ("AT22-2021-2027", "partial"), ("DE2-2021-2027", "found"), ("EE-2021-2027", "found"),
+        ("FRF-2021-2027", "found"), ("FRJ-2021-2027", "partial"), ("IE04-2021-2027", "partial"),
+        ("IE05-2021-2027", "partial"), ("IE06-2021-2027", "partial"), ("ITC2-2014-2020", "found"),
+        ("ITI3-2021-2027", "found"), ("RO22-2021-2027", "partial")]
+    # every strategy in the priorities file has a coverage row with its number of priorities
+    assert one(wh, """SELECT count(*) FROM (SELECT strategy_id, count(*) n FROM staging.stg_s3_priorities GROUP BY 1) p
+                      LEFT JOIN staging.stg_s3_strategy_coverage c USING (strategy_id)
+                      WHERE c.strategy_id IS NULL OR c.n_priorities <> p.n""") == 0
 
 
 def test_erdf_2014_2020_planned_research_and_innovation(wh):
@@ -117,6 +182,15 @@ def test_report_on_the_real_warehouse(built_warehouse, tmp_path):
     for source_id in ("edih_catalogue", "jrc_dih_catalogue", "s3_priorities_curated", "erdf_2014_2020_planned",
                       "horizon_h2020_eu", "gisco_postcodes", "eurostat_context"):
         assert f"`{source_id}`" in md
-    assert "| `staging.stg_s3_priorities` | 1,130 |" in md
+    assert f"| `staging.stg_s3_priorities` | {S3_ROWS:,} |" in md
     assert "statistical aggregate" in md  # quarantine reasons with examples
     assert "<table>" in html_path.read_text(encoding="utf-8")
+
+
+def test_estonia_2021_2027_list_is_national_and_applies_to_ee00(wh):
+    # fourth pass: the four smart specialisation areas of the RDIE (TAIE) strategy 2021-2035, read from a news report
+    # of the ministry's TemTA call (secondary, medium); Estonia is one NUTS 2 region
+    assert wh.execute("""SELECT nuts_level, count(*), min(confidence), max(source_kind) FROM staging.stg_s3_priorities
+                         WHERE strategy_id = 'EE-2021-2027' GROUP BY 1""").fetchall() == [(0, 4, "medium", "secondary")]
+    assert wh.execute("""SELECT list(DISTINCT nuts_code ORDER BY nuts_code) FROM applicable_priorities
+                         WHERE strategy_id = 'EE-2021-2027' AND level = 2""").fetchall()[0][0] == ["EE00"]

@@ -49,7 +49,9 @@ def test_export_frames_of_one_country(con):
     assert list(frames) == ["README", "regions", "gaps", "partner_suggestions", "unaligned_competences", "columns"]
     assert set(frames["regions"].nuts_code) == {"AA", "AA1", "AA11", "AA12"}
     assert set(frames["gaps"].nuts_code) == {"AA", "AA1", "AA11", "AA12"}
-    assert len(frames["partner_suggestions"]) == 4  # AA11 × TOUR and AA12 × CYB, two hubs each
+    # atlas-method-2.0 (tests/unit/test_alignment_world.py): AA11 × CYB 3 and × TOUR 2, AA12 × CYB 4; AA1 and AA × CYB
+    # (weak) 4 each: jrc:11, edih:3, no:1 and far:1 (serves BB1 / BB, which border them)
+    assert len(frames["partner_suggestions"]) == 17
     assert set(frames["unaligned_competences"].nuts_code) == {"AA", "AA1", "AA11", "AA12"}
     for name in ("regions", "gaps", "partner_suggestions", "unaligned_competences"):
         assert set(frames[name].method_version) == {method.METHOD_VERSION}, name
@@ -82,7 +84,7 @@ def test_xlsx_has_the_readme_sheet_first_and_the_same_values(con):
     assert len(gaps) == len(frames["gaps"])
     assert list(gaps.columns) == list(frames["gaps"].columns)
     scores = pd.read_excel(io.BytesIO(data), sheet_name="regions").set_index(["nuts_code", "period"]).alignment_score
-    assert scores[("AA11", "2021-2027")] == 60.61
+    assert scores[("AA11", "2021-2027")] == 50.0  # atlas-method-2.0: 100 × coverage_all (tests/unit/test_alignment_world.py)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

@@ -1,5 +1,5 @@
 """The priority coder (pipelines/coding.py): hand-made priorities in several languages with known domains, the
-title-before-description rule, NACE divisions, the similarity fallback, overrides, weights and determinism."""
+description rules, overlapping rules, NACE divisions, the similarity fallback, overrides, weights and determinism."""
 from __future__ import annotations
 
 import random
@@ -69,12 +69,69 @@ def test_accents_and_case_do_not_matter():
     assert normalise("ENERGÍA  Zdraví\tυγεία") == "energia zdravi υγεια"
 
 
-def test_description_only_counts_when_the_title_gives_nothing(coder):
-    # the title decides; the description's examples from other sectors are not added
-    with_title = domains_of(coder, "Tourism", description="Hotels, agriculture and energy for visitors.")
-    assert with_title == {"SEC_TOURISM"}
+def test_description_counts_next_to_the_title_at_lower_weight(coder):
+    # the description's domains are added, each term at DESCRIPTION_POINTS against TITLE_POINTS for the title
+    links = {l.domain_code: l
+             for l in coder.code("X#1", "Tourism", None, "Hotels, agriculture and energy for visitors.")}
+    assert set(links) == {"SEC_TOURISM", "SEC_AGRIFOOD", "SEC_ENERGY"}
+    assert links["SEC_ENERGY"].weight == pytest.approx(links["SEC_AGRIFOOD"].weight)  # one description term each
+    assert links["SEC_TOURISM"].weight >= 2 * links["SEC_ENERGY"].weight  # a title term counts twice
+    assert "description: energy" in links["SEC_ENERGY"].evidence
+    # the real case of the issue: 'natural resources' gains its description's agriculture, sea and forest
+    got = domains_of(coder, "Protection and sustainable transformation of natural resources",
+                     description="Agriculture, marine and forest resources; innovation to protect biodiversity.")
+    assert {"SEC_ENVIRONMENT", "SEC_AGRIFOOD", "SEC_MARITIME", "SEC_FORESTRY_WOOD"} <= got
     without = domains_of(coder, "Pillar 2", description="Renewable energy and energy storage.")
     assert without == {"SEC_ENERGY"}
+
+
+def test_strategy_wide_clauses_of_a_description_are_not_coded(coder):
+    # FI1D8-2014-2020#2: the cross-cutting list describes the whole strategy, not this priority
+    got = domains_of(coder, "Games & simulators", description=(
+        "S3 choices 2018-2021, group: technology industry innovations. Cross-cutting: KETs; robotics, automation, "
+        "data centres, AI, VR; circular economy; resource efficiency and climate."))
+    assert not {"TECH_ROBOTICS", "TECH_AI", "SEC_ENVIRONMENT"} & got
+    got = domains_of(coder, "E-commerce and logistics", description=(
+        "S3 adopted by the regional council 7 Dec 2021; service design (tjänstedesign) is a common cross-cutting "
+        "factor."))
+    assert "SEC_CREATIVE" not in got and {"SEC_TRADE", "SEC_MOBILITY_LOGISTICS", "TECH_DIGITAL"} <= got
+
+
+def test_czech_annex_descriptions_count_only_when_the_title_finds_nothing(coder):
+    title, description = "Strojírenství", "Zemědělství, stavebnictví a lesnictví."
+    assert domains_of(coder, title, description=description) >= {"SEC_AGRIFOOD", "SEC_MANUFACTURING"}
+    fallback_only = {l.domain_code for l in coder.code("X#1", title, None, description, None, False)}
+    assert fallback_only == {"SEC_MANUFACTURING"}
+
+
+# a short rule inside a longer phrase, overlapping rules, e-prefixed digital terms (issue 8 item 4, real titles)
+@pytest.mark.parametrize("title, present, absent", [
+    ("Metal-machinery and boat-building industry and related sectors, in particular ICT",
+     {"SEC_MARITIME", "SEC_METALS_MATERIALS", "SEC_MANUFACTURING", "SEC_ICT"}, {"SEC_CONSTRUCTION"}),
+    ("Life science, welfare technology and e-health", {"SEC_HEALTH", "TECH_BIOTECH", "TECH_DIGITAL"}, {"SEC_SOCIAL"}),
+    ("Welfare and health", {"SEC_SOCIAL", "SEC_HEALTH"}, set()),
+    ("Digitalisation of public services (e-health, e-learning, smart city)",
+     {"TECH_DIGITAL", "SEC_PUBLIC_ADMIN", "SEC_HEALTH", "SEC_EDUCATION", "SEC_SMART_CITIES"}, set()),
+    ("Emphasis on e-administration and e-government", {"SEC_PUBLIC_ADMIN", "TECH_DIGITAL"}, set()),
+    ("Machine building, components and production equipment", {"SEC_MANUFACTURING"}, {"SEC_CONSTRUCTION"}),
+    ("Energy-efficient community building", {"SEC_ENERGY", "SEC_CONSTRUCTION"}, {"SEC_SOCIAL"}),
+    ("Key enabling technologies (cross-cutting)", {"TECH_MATERIALS", "TECH_PHOTONICS", "TECH_MICROELECTRONICS"},
+     {"TECH_DIGITAL"}),
+    ("Natural resources, consumption and material cycles", {"SEC_ENVIRONMENT"}, {"TECH_MATERIALS"}),
+])
+def test_longer_phrases_win_and_e_terms_are_digital(coder, title, present, absent):
+    got = domains_of(coder, title)
+    assert present <= got and not (absent & got), got
+
+
+def test_overlapping_hits_resolve_leftmost_longest():
+    from pipelines.coding import resolve_overlaps
+    hits = [(0, 7, "SEC_SOCIAL", "welfare"), (0, 18, "SEC_HEALTH", "welfare technology"),
+            (0, 18, "TECH_X", "welfare technology"), (20, 26, "SEC_HEALTH", "health")]
+    assert {h[2] for h in resolve_overlaps(hits)} == {"SEC_HEALTH", "TECH_X"}
+    # a hit starting inside an earlier one is dropped ('boat-building' then 'building industry')
+    hits = [(0, 13, "SEC_MARITIME", "boat-building"), (5, 22, "SEC_CONSTRUCTION", "building industry")]
+    assert [h[2] for h in resolve_overlaps(hits)] == ["SEC_MARITIME"]
 
 
 def test_nace_divisions_confirm_keywords_and_code_when_no_keyword_matches(coder):
