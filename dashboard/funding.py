@@ -23,6 +23,39 @@ def _mix(region_code: str, period: str) -> pd.DataFrame | None:
                       (region_code, period))
 
 
+def _render_mix(mix: pd.DataFrame, region_name: str, period: str, metrics: pd.DataFrame) -> None:
+    """region_funding_mix (funding branch): one figure per programme of the period, with its years, rounding for
+    reading, the reason when there is no amount, and its source."""
+    found = mix.amount_eur.notna()
+    st.markdown(f"**Money of the {period} programmes** for {region_name}. Amounts rounded here, exact in the "
+                "download; each figure says which years it covers.")
+    if not found.any():
+        st.warning(f"No {period} amount per region is available in the sources the atlas uses (reasons below). "
+                   "The 2014-2020 figures are under the 2014-2020 period (sidebar); they are not carried over.")
+    cols = st.columns(len(mix))
+    for col, row in zip(cols, mix.itertuples()):
+        label = row.programme if not is_missing(row.programme) else row.funding_source
+        value = euro_text(row.amount_eur) if not is_missing(row.amount_eur) else "not available"
+        col.metric(label, value, help=None if is_missing(row.note) else str(row.note))
+        lines = [f"Years: {row.years}" if not is_missing(row.years) else ""]
+        if not is_missing(row.per_capita_eur):
+            lines.append(f"€{row.per_capita_eur:,.0f} per inhabitant")
+        if not is_missing(row.placed_share) and row.amount_eur == row.amount_eur:
+            lines.append(f"{row.placed_share:.0%} of the country's money could be placed in a region")
+        if is_missing(row.amount_eur) and not is_missing(row.note):
+            lines.append(f"Why: {row.note}")
+        if not is_missing(row.source_url):
+            lines.append(f"[source]({row.source_url})")
+        col.caption(" · ".join(x for x in lines if x))
+    if period == "2014-2020" and not metrics.empty and not is_missing(metrics.iloc[0].get("erdf_payments_eur")):
+        st.markdown(f"ERDF paid 2014-2023 under the 2014-2020 programmes: "
+                    f"**{euro_text(metrics.iloc[0]['erdf_payments_eur'])}** (Commission's regionalised estimate; "
+                    "payments are not split by thematic objective, so they are not in the mix above).")
+    layout.table(mix[["funding_source", "programme", "amount_eur", "per_capita_eur", "years", "basis", "is_estimate",
+                      "placed_share", "note", "source_url"]], f"funding_mix_{region_name}_{period}")
+    _sources()
+
+
 def _reason_planned(row) -> str:
     if is_missing(row["erdf_planned_basis"]):
         return "no regional ERDF programme: the country's national programmes are not split by region"
@@ -32,15 +65,7 @@ def _reason_planned(row) -> str:
 def render(region_code: str, region_name: str, period: str, metrics: pd.DataFrame) -> None:
     mix = _mix(region_code, period)
     if mix is not None and len(mix):
-        st.markdown(f"**Money of the {period} period** in {region_name}, by programme. Amounts rounded here, "
-                    "exact in the download.")
-        shown = mix.assign(amount=mix.amount_eur.map(euro_text))
-        cols = st.columns(min(len(shown), 4))
-        for col, row in zip(cols * 3, shown.itertuples()):
-            col.metric(f"{row.funding_source} ({row.years})" if not is_missing(row.years) else row.funding_source,
-                       row.amount, help=None if is_missing(row.note) else str(row.note))
-        layout.table(mix, f"funding_mix_{region_code}_{period}")
-        _sources()
+        _render_mix(mix, region_name, period, metrics)
         return
     if metrics.empty:
         st.info(f"No funding figures for {region_name}: the region has no row in the warehouse for {period}.")

@@ -45,24 +45,47 @@ def apply_presentation_style() -> None:
         st.html(PRESENT_CSS)
 
 
-def _init_from_url(key: str, options: Sequence, default, cast: Callable = str):
-    """Seed a widget's state from the URL the first time this page runs in the session; keep it valid."""
-    if key not in st.session_state:
-        raw = st.query_params.get(key)
-        try:
-            value = cast(raw) if raw is not None else default
-        except (TypeError, ValueError):
-            value = default
-        st.session_state[key] = value if value in options else default
-    elif st.session_state[key] not in options:
-        st.session_state[key] = default
+def _seen(key: str) -> str:
+    return f"_url_seen_{key}"
 
 
-def _to_url(key: str, value) -> None:
-    if value is None:
+def _sync_from_url(key: str, parse: Callable, valid: Callable, default) -> None:
+    """Seed a widget's state from the URL the first time it runs in the session, and let the URL win whenever it
+    changed outside the app since the app last wrote it (Back / Forward, a pasted link): so Back goes back one view
+    in one press instead of being overwritten by the widget's old state."""
+    raw = st.query_params.get(key)
+    if key in st.session_state and st.session_state.get(_seen(key), raw) == raw:
+        if not valid(st.session_state[key]):
+            st.session_state[key] = default
+        return
+    try:
+        value = parse(raw) if raw is not None else default
+    except (TypeError, ValueError):
+        value = default
+    st.session_state[key] = value if valid(value) else default
+    st.session_state[_seen(key)] = raw
+
+
+def _write_url(key: str, text: str | None, default_text: str | None) -> None:
+    """Write a widget's value to the URL; a default stays implicit on a URL that does not name it (no extra history
+    entry on the first load, so Back leaves the page instead of landing on the same view)."""
+    current = st.query_params.get(key)
+    if current is None and text == default_text:
+        pass
+    elif text is None:
         st.query_params.pop(key, None)
-    elif st.query_params.get(key) != str(value):
-        st.query_params[key] = str(value)
+    elif current != text:
+        st.query_params[key] = text
+    st.session_state[_seen(key)] = st.query_params.get(key)
+
+
+def _init_from_url(key: str, options: Sequence, default, cast: Callable = str):
+    options = list(options)
+    _sync_from_url(key, cast, lambda v: v in options, default)
+
+
+def _to_url(key: str, value, default=None) -> None:
+    _write_url(key, None if value is None else str(value), None if default is None else str(default))
 
 
 def url_value(key: str, options: Sequence, default, cast: Callable = str):
@@ -72,10 +95,13 @@ def url_value(key: str, options: Sequence, default, cast: Callable = str):
     return st.session_state[key]
 
 
+def _flag(raw: str) -> bool:
+    return raw == "1"
+
+
 def url_flag(key: str, default: bool = False) -> bool:
     """The current value of a URL-bound toggle before the toggle is drawn."""
-    if key not in st.session_state:
-        st.session_state[key] = st.query_params.get(key, "1" if default else "0") == "1"
+    _sync_from_url(key, _flag, lambda v: isinstance(v, bool), default)
     return bool(st.session_state[key])
 
 
@@ -85,7 +111,7 @@ def url_selectbox(label: str, options: Sequence, key: str, default=None, cast: C
     default = options[0] if default is None and options else default
     _init_from_url(key, options, default, cast)
     value = (container or st).selectbox(label, options, key=key, format_func=format_func, **kwargs)
-    _to_url(key, value)
+    _to_url(key, value, default)
     return value
 
 
@@ -95,33 +121,31 @@ def url_radio(label: str, options: Sequence, key: str, default=None, cast: Calla
     default = options[0] if default is None and options else default
     _init_from_url(key, options, default, cast)
     value = (container or st).radio(label, options, key=key, format_func=format_func, **kwargs)
-    _to_url(key, value)
+    _to_url(key, value, default)
     return value
 
 
 def url_multiselect(label: str, options: Sequence, key: str, default: Sequence = (), max_selections=None,
                     format_func: Callable = str, container=None):
     options = list(options)
-    if key not in st.session_state:
-        raw = st.query_params.get(key)
-        chosen = list(dict.fromkeys(c for c in (raw.split(",") if raw else default) if c in options))
-        st.session_state[key] = chosen[:max_selections] if max_selections else chosen
-    else:
-        st.session_state[key] = list(dict.fromkeys(c for c in st.session_state[key] if c in options))
+
+    def parse(raw: str) -> list:
+        chosen = list(dict.fromkeys(c for c in raw.split(",") if c in options)) if raw else []
+        return chosen[:max_selections] if max_selections else chosen
+
+    default_list = parse(",".join(default))
+    _sync_from_url(key, parse, lambda v: isinstance(v, list), default_list)
+    st.session_state[key] = list(dict.fromkeys(c for c in st.session_state[key] if c in options))
     value = (container or st).multiselect(label, options, key=key, max_selections=max_selections,
                                           format_func=format_func)
-    if value:
-        st.query_params[key] = ",".join(value)
-    else:
-        st.query_params.pop(key, None)
+    _write_url(key, ",".join(value) if value else None, ",".join(default_list) or None)
     return value
 
 
 def url_toggle(label: str, key: str, default: bool = False, container=None) -> bool:
-    if key not in st.session_state:
-        st.session_state[key] = st.query_params.get(key, "1" if default else "0") == "1"
+    _sync_from_url(key, _flag, lambda v: isinstance(v, bool), default)
     value = (container or st).toggle(label, key=key)
-    st.query_params[key] = "1" if value else "0"
+    _write_url(key, "1" if value else "0", "1" if default else "0")
     return value
 
 

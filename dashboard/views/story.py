@@ -31,7 +31,9 @@ try:
 except ValueError:
     step_no = 1
     st.warning(f"“{raw_step}” is not a step number: showing step 1 of {len(steps)}.")
-st.query_params.update({"story": story_id, "step": str(step_no)})
+for name, value in (("story", story_id), ("step", str(step_no))):  # correct a bad value; absent stays implicit
+    if st.query_params.get(name) not in (None, value):
+        st.query_params[name] = value
 presenting = layout.is_presenting()
 if not presenting and st.button("Start presentation (large type, no sidebar)", key="start_present",
                                 type="primary", icon=":material/slideshow:"):

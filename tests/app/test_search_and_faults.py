@@ -133,3 +133,14 @@ def test_broken_warehouse_gives_a_message_not_a_traceback(tmp_path_factory, buil
     assert not at.exception, [e.value for e in at.exception]
     errors = " ".join(e.value for e in at.error)
     assert str(path) in errors and ("make warehouse" in errors or "Rebuild" in errors), errors
+
+
+def test_every_exported_column_is_in_the_dictionary(wh):
+    from pipelines import columns, export
+
+    frames = export.export_frames(wh, "ES")
+    missing = {(t, c) for t, f in frames.items() if t not in ("README", "columns") for c in f.columns
+               if c not in columns.COLUMNS}
+    assert not missing, sorted(missing)
+    described = frames["columns"]
+    assert (described.meaning != "").all() and (described.label != "").all()

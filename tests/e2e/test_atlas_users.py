@@ -198,3 +198,20 @@ def test_screenshots_of_every_page(browser, app_url, screenshots, size):
         assert page.locator('[data-testid="stException"]').count() == 0, name
         page.screenshot(path=str(screenshots / f"{name}_{size[0]}x{size[1]}.png"))
     context.close()
+
+
+def test_back_goes_back_one_view_in_one_press(page, app_url):
+    page.goto(app_url + "/profile?region=ES51")
+    wait_ready(page)
+    caption = page.locator('[data-testid="stCaptionContainer"]').first
+    assert caption.inner_text().endswith("2021-2027")
+    page.get_by_text("2014-2020").first.click()
+    page.wait_for_url("**period=2014-2020**", timeout=15_000)
+    wait_ready(page)
+    assert caption.inner_text().endswith("2014-2020")
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('period=2014-2020')", timeout=15_000)
+    wait_ready(page)
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stCaptionContainer\"]').innerText"
+                           ".endsWith('2021-2027')", timeout=15_000)
+    assert_offline_clean(page)
