@@ -64,6 +64,28 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_whatif(args: argparse.Namespace) -> int:
+    """pipelines.whatif's command, after the same checks as the export: --out must be an existing folder or a new
+    one inside an existing folder, and what-if files already there are kept unless --force."""
+    from .whatif import main_cli
+
+    if args.out:
+        folder = Path(args.out)
+        existing = sorted(folder.glob("whatif_*.csv")) if folder.is_dir() else []
+        probe = existing or [folder / "whatif_figures.csv", folder / "whatif_gap_changes.csv"]
+        export_target.check_targets(probe, args.force, default_folder=False)
+    if args.warehouse:
+        export_target.open_warehouse(Path(args.warehouse)).close()
+    else:
+        export_target.open_warehouse(paths.WAREHOUSE).close()
+    try:
+        return main_cli(args)
+    except duckdb.Error as exc:
+        raise export_target.warehouse_problem(exc, Path(args.warehouse or paths.WAREHOUSE)) from exc
+    except OSError as exc:
+        raise export_target.write_problem(exc, [Path(args.out or ".")]) from exc
+
+
 def _cmd_manifest(args: argparse.Namespace) -> int:
     if args.update:
         n = manifest.update_checksums()
@@ -121,13 +143,17 @@ def make_parser() -> argparse.ArgumentParser:
                    help="with --update: also record each file's data rows and key totals (read by the staging layer)")
     m.set_defaults(func=_cmd_manifest)
 
-    from .whatif import MODES, main_cli as _cmd_whatif  # what-if uploads (pipelines/whatif.py, docs/whatif.md)
-    w = sub.add_parser("whatif", help="recompute alignment, gaps and partners with your own priorities or hubs")
+    from .whatif import MODES  # what-if uploads (pipelines/whatif.py, docs/whatif.md)
+    w = sub.add_parser("whatif", allow_abbrev=False,
+                       help="recompute alignment, gaps and partners with your own priorities or hubs",
+                       epilog=export_target.EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     wf = w.add_mutually_exclusive_group(required=True)
     wf.add_argument("--priorities", help="CSV or Excel file: nuts_code, title, description, domains")
     wf.add_argument("--hubs", help="CSV or Excel file: name, address or nuts_code, served_nuts_codes, competences")
     w.add_argument("--mode", choices=MODES, default="replace", help="replace the territory's own 2021-2027 list, or add")
-    w.add_argument("--out", default=None, help="folder for the before/after CSV files")
+    w.add_argument("--out", default=None, help="folder for the before/after CSV files (an existing folder, or a new "
+                                               "one inside an existing folder)")
+    w.add_argument("--force", action="store_true", help="overwrite what-if files already in --out")
     w.add_argument("--warehouse", default=None)
     w.set_defaults(func=_cmd_whatif)
     return parser

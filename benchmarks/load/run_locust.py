@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import sys
 import time
@@ -77,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             "max_ms": max(values) if values else None,
             "mean_ms": statistics.fmean(values) if values else None,
         }
-    print(json.dumps({"users": args.users, "peak_concurrent_users": peak_users, "seconds": elapsed,
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"load_generator_cpu_seconds": usage.ru_utime + usage.ru_stime, "users": args.users, "peak_concurrent_users": peak_users, "seconds": elapsed,
                       "stopped_by_time_limit": stopped_by_limit, "interactions": interactions,
                       "failure_samples": {k: v[:3] for k, v in failures.items()}, "timeline": timeline}),
           flush=True)

@@ -328,3 +328,34 @@ def test_a_full_disk_while_writing_leaves_no_file_and_says_so(small_warehouse, t
     code, err = run_cli(capsys, "export", "--format", "csv", "--out", folder, "--warehouse", small_warehouse)
     assert code == EXIT_OUTPUT and "No space left on device" in err and "could not write the export" in err
     assert not (folder / "gaps.csv").exists() and not list(folder.glob(".*.tmp-*"))
+
+
+def _whatif_upload(tmp_path: Path) -> Path:
+    upload = tmp_path / "priorities.csv"
+    upload.write_text("nuts_code,title,description,domains\nAA11,Cyber security,,TECH_CYBER\n", encoding="utf-8")
+    return upload
+
+
+def test_whatif_output_into_a_missing_folder_is_refused(small_warehouse, tmp_path, capsys):
+    out = tmp_path / "missing" / "out"
+    code, err = run_cli(capsys, "whatif", "--priorities", _whatif_upload(tmp_path), "--out", out,
+                        "--warehouse", small_warehouse)
+    assert code == EXIT_OUTPUT and f"the folder {out.parent} does not exist" in err
+    assert not (tmp_path / "missing").exists()
+
+
+def test_whatif_files_are_not_overwritten_without_force(small_warehouse, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "whatif_figures.csv").write_text("mine")
+    code, err = run_cli(capsys, "whatif", "--priorities", _whatif_upload(tmp_path), "--out", out,
+                        "--warehouse", small_warehouse)
+    assert code == EXIT_OUTPUT and "whatif_figures.csv already exists" in err
+    assert (out / "whatif_figures.csv").read_text() == "mine"
+
+
+def test_whatif_on_a_damaged_warehouse_is_exit_3(tmp_path, capsys):
+    wh = tmp_path / "atlas.duckdb"
+    wh.write_bytes(b"not a database at all" * 100)
+    code, err = run_cli(capsys, "whatif", "--priorities", _whatif_upload(tmp_path), "--warehouse", wh)
+    assert code == EXIT_WAREHOUSE and "cannot be read" in err

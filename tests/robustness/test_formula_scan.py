@@ -104,6 +104,7 @@ PAGES = [
     (None, {}), (None, {"hubs": "1", "level": "0"}), ("views/profile.py", {"region": "ES51"}),
     ("views/profile.py", {"region": "DE21"}), ("views/gaps.py", {}), ("views/gaps.py", {"country": "ES"}),
     ("views/compare.py", {"regions": "ES51,DE21,ITC4"}), ("views/data_method.py", {}), ("views/story.py", {}),
+    ("views/whatif.py", {}), ("views/change.py", {}), ("views/policy.py", {}),
 ]
 
 
@@ -125,6 +126,7 @@ def test_no_download_of_any_page_has_a_live_formula(hostile_warehouse, recorded_
             hostile_seen += sum(text.count(p.strip()) for p in PAYLOADS)
             scanned.append((page or "map", label))
             findings += [f"{page or 'map'} / {label} / {cell}" for cell in live_cells(file_name, payload)[:5]]
+    print(f"scanned {len(scanned)} downloads of {len(PAGES)} page states; {hostile_seen} injected values in them")
     assert len(scanned) >= 8, scanned  # map, profiles, gap tables and exports, compare, data & method downloads
     assert hostile_seen > 100, "the downloads do not carry the injected names: the scan would prove nothing"
     assert findings == []
@@ -138,6 +140,22 @@ def test_no_file_of_the_export_cli_has_a_live_formula(hostile_warehouse, tmp_pat
     files = sorted((tmp_path / "csv").glob("*.csv")) + [tmp_path / "es.xlsx"]  # README.md: not a spreadsheet
     hostile = sum(f.read_text(encoding="utf-8-sig").count("=1+1") for f in files if f.suffix == ".csv")
     assert hostile > 10
+    assert [(f.name, cell) for f in files for cell in live_cells(f.name, f.read_bytes())] == []
+
+
+def test_no_file_of_the_whatif_cli_has_a_live_formula(hostile_warehouse, tmp_path, capsys):
+    """An upload with formula-like titles (a leading '-' is accepted as text by the what-if) on the hostile
+    warehouse: the before/after files carry both the upload's and the warehouse's hostile names, neutralised."""
+    path, _changed = hostile_warehouse
+    upload = tmp_path / "priorities.csv"
+    upload.write_text("nuts_code,title,description,domains\n"
+                      "DE60,-2+3 Maritime economy and ports,\"-1 Port logistics, shipbuilding\",\n"
+                      "DE60,Artificial intelligence in health care,,TECH_AI; SEC_HEALTH\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["whatif", "--priorities", str(upload), "--out", str(out), "--warehouse", str(path)]) == 0
+    files = sorted(out.glob("*.csv"))
+    text = "".join(f.read_text(encoding="utf-8-sig") for f in files)
+    assert len(files) >= 5 and "-2+3 Maritime" in text and "=1+1" in text
     assert [(f.name, cell) for f in files for cell in live_cells(f.name, f.read_bytes())] == []
 
 
