@@ -44,16 +44,19 @@ if question == "a":
     st.subheader("Where regions lack them")
     regions = data_whatif.policy_table("policy_q_specialisation_regions")
     lacking = regions[regions.n_lacking > 0]
-    st.markdown(f"{len(regions) - len(lacking)} of {len(regions)} EU NUTS 2 regions have a Digital Europe-funded "
-                f"EDIH located in them offering all three; {int((regions.n_lacking == 3).sum())} have none of the "
-                f"three locally. AI locally in {int(regions.has_ai.sum())}, cybersecurity in "
-                f"{int(regions.has_cybersecurity.sum())}, HPC in {int(regions.has_hpc.sum())} regions. "
-                "The nearest such EDIH elsewhere is given in km.")
+    n = len(regions)
+    st.markdown(f"{n - len(lacking)} of {n} EU NUTS 2 regions have a Digital Europe-funded EDIH located in them "
+                f"offering all three; {int((regions.n_lacking == 3).sum())} have none of the three locally. Counting "
+                f"the EDIHs' service areas (the JRC's 'regions serviced'): AI "
+                f"{100 * regions.served_ai.mean():.0f} %, cybersecurity {100 * regions.served_cybersecurity.mean():.0f} %,"
+                f" HPC {100 * regions.served_hpc.mean():.0f} % of regions (JRC, Dec 2023: 91 %, 73 %, 61 %); "
+                f"{int((regions.n_lacking_served == 3).sum())} regions are served in none of the three. The nearest "
+                "such EDIH is given in km.")
     layout.table(regions.drop(columns="method_version"), "policy_q_specialisation_regions")
-    st.info("Caveats: levels are what hubs declare in the EDIH Network catalogue (April 2025), not audited; hubs "
-            "count where their address is, so an EDIH serving several regions counts in one (the JRC's 2023 "
-            "report counts regions *serviced*: AI 91 %, cybersecurity 73 %, HPC 61 % — higher than regions with a "
-            "local EDIH here). JRC 2022-only hubs are left out: their catalogue lists no technologies.")
+    st.info("Caveats: levels are what hubs declare in the EDIH Network catalogue (April 2025), not audited. has_* "
+            "counts an EDIH where its address is; served_* also where it serves by its service area (declared, "
+            "national or assumed, docs/methodology.md), as the JRC's 2023 report counts regions *serviced*. JRC "
+            "2022-only hubs are left out: their catalogue lists no technologies.")
 
 elif question == "b":
     money = data_whatif.policy_table("policy_q_funding_alignment")

@@ -10,7 +10,7 @@ POLICY_DOMAINS = ["TECH_AI", "TECH_CYBER", "TECH_HPC"]  # the 'highly specialise
 CROSS_BORDER_KM = 150.0  # hub pairs across a border: in neighbouring NUTS 2 regions, or at most this far apart
 
 REQUIRES = ["hubs_deduplicated", "hub_competences", "hub_identity", "hub_domain_levels", "region_hub_distances",
-            "hub_region_membership", "alignment_regions", "region_alignment", "region_priority_domains",
+            "hub_region_membership", "hub_service_membership", "alignment_regions", "region_alignment", "region_priority_domains",
             "region_domain_status", "policy_alignment", "region_adjacency", "regions", "domains"]
 
 

@@ -44,7 +44,8 @@ FROM counted c LEFT JOIN domains dm ON dm.domain_code = c.domain_code
 ORDER BY c.domain_code, c.hub_group;
 
 -- (a, where) EU NUTS 2 regions: is AI / cybersecurity / HPC offered (level >= $covered_level) by a Digital
--- Europe-funded EDIH located in the region, and how far is the nearest one otherwise?
+-- Europe-funded EDIH located in the region (has_*), or serving it (served_*: located or by its service area, the
+-- JRC's "regions serviced"), and how far is the nearest one?
 CREATE OR REPLACE TABLE policy_q_specialisation_regions AS
 WITH dep AS (
     SELECT l.hub_id, l.domain_code FROM hub_domain_levels l JOIN hubs_deduplicated h ON h.hub_id = l.hub_id
@@ -53,12 +54,15 @@ WITH dep AS (
 ), per_domain AS (
     SELECT r.nuts_code, d.domain_code,
            count(DISTINCT dep.hub_id) FILTER (WHERE dist.in_region) AS n_local,
+           count(DISTINCT dep.hub_id) FILTER (WHERE sm.hub_id IS NOT NULL) AS n_serving,
            min(dist.distance_km) AS nearest_km
     FROM alignment_regions r
     CROSS JOIN (SELECT unnest($policy_domains) AS domain_code) d
     LEFT JOIN dep ON dep.domain_code = d.domain_code
     LEFT JOIN region_hub_distances dist ON dist.nuts_code = r.nuts_code AND dist.level = r.level
          AND dist.hub_id = dep.hub_id
+    -- serving: located there, or serving it by a declared, national or assumed area (hub_service_membership)
+    LEFT JOIN hub_service_membership sm ON sm.hub_id = dep.hub_id AND sm.nuts_code = r.nuts_code AND sm.level = 2
     WHERE r.level = 2 AND r.period = '2021-2027'
     GROUP BY ALL
 )
@@ -70,6 +74,10 @@ SELECT r.nuts_code, r.name, r.country_code,
        max(p.n_local) FILTER (WHERE p.domain_code = 'TECH_CYBER') > 0 AS has_cybersecurity,
        max(p.n_local) FILTER (WHERE p.domain_code = 'TECH_HPC') > 0 AS has_hpc,
        count(*) FILTER (WHERE p.n_local = 0) AS n_lacking,
+       max(p.n_serving) FILTER (WHERE p.domain_code = 'TECH_AI') > 0 AS served_ai,
+       max(p.n_serving) FILTER (WHERE p.domain_code = 'TECH_CYBER') > 0 AS served_cybersecurity,
+       max(p.n_serving) FILTER (WHERE p.domain_code = 'TECH_HPC') > 0 AS served_hpc,
+       count(*) FILTER (WHERE p.n_serving = 0) AS n_lacking_served,
        round(max(p.nearest_km) FILTER (WHERE p.domain_code = 'TECH_AI'), 0) AS nearest_ai_km,
        round(max(p.nearest_km) FILTER (WHERE p.domain_code = 'TECH_CYBER'), 0) AS nearest_cybersecurity_km,
        round(max(p.nearest_km) FILTER (WHERE p.domain_code = 'TECH_HPC'), 0) AS nearest_hpc_km,

@@ -106,8 +106,8 @@ def test_a_new_hub_closes_a_gap_and_replaces_partner_suggestions(world, ref):
     gone = partners[(partners.nuts_code == "AA12")]
     assert sorted(zip(gone.hub_id, gone.score)) == [("edih:3", 75.33), ("far:1", 60.0), ("jrc:11", 74.0),
                                                      ("no:1", 55.99)]
-    # the new hub strengthens AA11's weak CYB: 8 × 4 + 5 declared + 30 × (1 − 111.2/500) + 10 same country
-    # + 10 neighbour = 80.33, ranked first (partner weights of pipelines/method.py)
+    # the new hub strengthens AA11's weak CYB: 8 × 4 + 5 declared + 30 × (1 − 111.195/500) + 10 same country
+    # + 10 neighbour = 80.33, ranked first (before edih:3 58.66, jrc:11 57.32, no:1 53.58)
     new = partners[partners.change == "new suggestion"]
     assert list(zip(new.nuts_code, new.hub_id, new["rank"], new.score)) == [("AA11", "upload:hub:2", 1, 80.33)]
 
