@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test setup setup-dev warehouse rebuild report chromium bench clean
+.PHONY: run test setup setup-dev warehouse rebuild report chromium nginx bench serve-multi clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +38,21 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's nginx in front of several app processes (scripts/serve_multi.py, the load benchmark); not started as a service.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
+
+# Three Streamlit processes behind nginx on port $(MULTI_PORT) (sticky sessions, websockets), one read-only warehouse.
+MULTI_PORT ?= 8530
+serve-multi: setup nginx warehouse
+	$(PY) scripts/serve_multi.py --port $(MULTI_PORT) --processes 3
+
 test: setup-dev chromium warehouse
 	$(PY) -m pytest
 
-bench: setup-dev chromium warehouse
+bench: setup-dev chromium nginx warehouse
 	$(PY) -m benchmarks
 
 clean:

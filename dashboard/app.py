@@ -24,6 +24,9 @@ PAGES = [
     st.Page("views/profile.py", title="Region profile", icon=":material/location_on:"),
     st.Page("views/gaps.py", title="Gap tables", icon=":material/table_view:"),
     st.Page("views/compare.py", title="Compare regions", icon=":material/compare_arrows:"),
+    st.Page("views/whatif.py", title="What-if", icon=":material/science:"),
+    st.Page("views/change.py", title="Change over time", icon=":material/history:"),
+    st.Page("views/policy.py", title="Policy questions", icon=":material/policy:"),
     st.Page("views/data_method.py", title="Data & method", icon=":material/menu_book:"),
     st.Page("views/story.py", title="Presentation", icon=":material/slideshow:"),
 ]

@@ -42,6 +42,7 @@ class BuildContext:
     # where the quarantine_* helpers and record_source write: the shared tables, or a concurrent step's own buffers
     quarantine_table: str = "quarantine"
     summary_table: str = "build_source_summary"
+    accept_changes: bool = False  # build --accept-changes: snapshot counts that differ from the manifest only warn
 
     def init(self) -> None:
         self.con.execute("CREATE SCHEMA IF NOT EXISTS staging")
@@ -68,6 +69,12 @@ class BuildContext:
 
     def raw_file(self, source_id: str, name: str) -> manifest.RawFile:
         return manifest.raw_file(self.sources, source_id, name)
+
+    def check_snapshot(self, raw: manifest.RawFile, rows: int, totals: dict[str, float | None]) -> None:
+        """The file's data rows and key totals against data/sources.yml (manifest.check_counts); the counts seen are
+        kept in notes["source_counts"] for build_source_checks and `manifest --update --accept-changes`."""
+        manifest.check_counts(raw, rows, totals, self.accept_changes, self.log)
+        self.notes.setdefault("source_counts", {})[raw.path] = (raw, rows, totals)
 
     # --- quarantine -------------------------------------------------------------------------------------------
     def quarantine_rejected(self, stage: str, source_id: str, file: str, rejected: list[Rejected]) -> int:

@@ -78,14 +78,16 @@ DEP_ASSOCIATED_COUNTRIES = ("NO", "IS", "LI", "AL", "ME", "MK", "RS", "TR", "UA"
 # borders it (any country), or serving the region itself. Only when no hub meets the rule for a gap are the nearest
 # hubs of the same country suggested, flagged rule = 'nearest in country (beyond the distance rule)'.
 PARTNER_MAX_DISTANCE_KM = 500.0
-PARTNER_POINTS_PER_LEVEL = 10.0  # competence level 3-5 → 30-50 points
+PARTNER_POINTS_PER_LEVEL = 8.0  # competence level 3-5 → 24-40 points
 PARTNER_DECLARED_POINTS = 5.0  # the level is the hub's own declaration (evidence grade 'declared')
-PARTNER_PROXIMITY_POINTS = 20.0  # × (1 − distance_km / PARTNER_MAX_DISTANCE_KM), 0 beyond
+PARTNER_PROXIMITY_POINTS = 30.0  # × (1 − distance_km / PARTNER_MAX_DISTANCE_KM), 0 beyond
 PARTNER_SAME_COUNTRY_POINTS = 10.0
 PARTNER_NEIGHBOUR_POINTS = 10.0  # the hub lies in, or serves, a region (same NUTS level) that borders the region
 PARTNER_DEP_FUNDED_POINTS = 5.0  # the hub is a Digital Europe-funded EDIH
-# maximum score: 50 + 5 + 20 + 10 + 10 + 5 = 100. At equal competence a hub of the same country and of a
-# neighbouring region therefore ranks first; one level of competence (10 points) outweighs 250 km of distance.
+# maximum score: 40 + 5 + 30 + 10 + 10 + 5 = 100. Every suggested hub already has the covering level; among them a
+# hub next door comes before a stronger one far away (Mazowieckie's agri-food gap: the Warsaw EDIH at level 3, 79 km,
+# neighbour, 79.3 points, before Wrocław's at level 5, 294 km, 72.4), and at equal competence a hub of the same country
+# and of a neighbouring region ranks first. One level (8 points) outweighs 133 km.
 
 # --- funding --------------------------------------------------------------------------------------------------------
 ERDF_THEMATIC_OBJECTIVES = ("01", "02")  # TO01 research & innovation, TO02 ICT
@@ -144,8 +146,7 @@ MANUFACTURING_DOMAINS = ("SEC_MANUFACTURING", "TECH_ADVANCED_MANUFACTURING")
 # (benchmark_id, figure, published share, published definition, atlas definition, why the two can differ)
 PUBLISHED_BENCHMARKS = (
     ("edih_present", "EU NUTS 2 regions with an EDIH present", 0.85,
-     "share of European NUTS 2 regions with at least one EDIH (Digital Europe-funded, first and second call) "
-     "located in them",
+     "share of European NUTS 2 regions with at least one EDIH (Digital Europe-funded) located in them",
      "share of EU-27 NUTS 2021 level-2 regions (extra-regio excluded) with at least one Digital Europe-funded EDIH "
      "of the April 2025 EDIH catalogue at its address",
      "the catalogue gives one address per EDIH, but an EDIH is a consortium whose members work from several regions; "
@@ -181,5 +182,5 @@ PUBLISHED_BENCHMARKS = (
      "any level",
      "the atlas counts an EDIH whose catalogue entry has machinery/general manufacturing or advanced manufacturing at "
      "any level (level >= 3 only: see that column), including tags inferred from descriptions, while the JRC counted "
-     "the sectors an EDIH named as its targets in its proposal; the 2025 catalogue also lists more sectors per EDIH"),
+     "the sectors an EDIH named as its targets in its proposal"),
 )

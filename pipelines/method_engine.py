@@ -16,6 +16,7 @@ Inputs (tables in the connection's main schema; columns as in docs/data_contract
             hub_organisations(hub_id, organisation_id)               → organisations from hub_links (JRC → EDIH row)
             hub_competences.evidence_grade                           → from hub_competences.source
             applicable_priorities.scored_period, .basis              → period; basis derived from relation
+            dep_edih_funding(hub_id, eu_contribution_eur, basis, is_estimate)  → partner reasons without amounts
 Outputs: see OUTPUT_TABLES (and the ANALYTICS section of docs/data_contract.md).
 """
 from __future__ import annotations
@@ -131,6 +132,17 @@ def _normalise_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
             SELECT hub_id, coalesce(nuts2_code, left(nuts3_code, 4)) AS nuts2_code, 'address' AS basis,
                    'hub address' AS evidence
             FROM hubs WHERE coalesce(nuts2_code, nuts3_code) IS NOT NULL""")
+    if not missing_tables(con, ["dep_edih_funding"]):
+        used["dep_funding"] = "dep_edih_funding"
+        con.execute("""CREATE OR REPLACE TEMP VIEW m2_dep_edih_funding AS
+            SELECT hub_id, max(eu_contribution_eur) AS eu_contribution_eur, any_value(basis) AS basis,
+                   bool_or(coalesce(is_estimate, false)) AS is_estimate
+            FROM dep_edih_funding WHERE eu_contribution_eur IS NOT NULL GROUP BY hub_id""")
+    else:
+        used["dep_funding"] = "none (no dep_edih_funding)"
+        con.execute("""CREATE OR REPLACE TEMP VIEW m2_dep_edih_funding AS
+            SELECT NULL::VARCHAR AS hub_id, NULL::DOUBLE AS eu_contribution_eur, NULL::VARCHAR AS basis,
+                   NULL::BOOLEAN AS is_estimate WHERE false""")
     applicable = _columns(con, "applicable_priorities")
     scored = "coalesce(scored_period, period)" if "scored_period" in applicable else "period"
     basis = ("coalesce(basis, CASE WHEN relation = 'national' THEN 'national' ELSE 'own' END)" if "basis" in applicable

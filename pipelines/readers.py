@@ -84,7 +84,14 @@ def read_delimited(
     if text.startswith("\ufeff"):
         text = text[1:]
     header = _checked_header(path, text, delimiter, required_columns)
-    return _parse_rows(path, text, header, delimiter)
+    return _require_rows(path, _parse_rows(path, text, header, delimiter))
+
+
+def _require_rows(path: Path, result: ReadResult) -> ReadResult:
+    """A delimited file with a header and no record is a cut-off or failed export, never a real snapshot."""
+    if result.rows_read == 0:
+        raise InputFileError(f"{path}: the file has a header but no data rows (a cut-off or failed export?)")
+    return result
 
 
 def _checked_header(path: Path, text: str, delimiter: str, required_columns) -> list[str]:
@@ -180,6 +187,7 @@ def load_delimited(
         if rows is not None:
             return ReadResult(frame=None, rejected=[], rows_read=rows)
     result = _parse_rows(path, text, header, delimiter)
+    _require_rows(path, result)
     con.register("_parsed_rows", result.frame)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {table} AS  -- VARCHAR even where a column is all empty
         SELECT CAST(COLUMNS(* EXCLUDE ({LINE_COLUMN})) AS VARCHAR), {LINE_COLUMN} FROM _parsed_rows""")

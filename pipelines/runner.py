@@ -9,6 +9,8 @@ log lines and build_steps rows are written in step order, so the warehouse is th
 The first failing step stops the build with its own error. Conformed and mart steps run one after the other."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gc
 import importlib
 import os
@@ -24,7 +26,7 @@ import duckdb
 
 from . import manifest, paths
 from .context import BuildContext
-from .errors import PipelineError
+from .errors import BuildLocked, PipelineError
 from .method import METHOD_VERSION
 
 LAYERS = ("staging", "conformed", "marts")
@@ -80,22 +82,78 @@ def is_stale(target: Path = paths.WAREHOUSE) -> bool:
     return any(p.exists() and p.stat().st_mtime > built for p in input_paths())
 
 
+def lock_path(target: Path) -> Path:
+    return target.with_name(f"{target.name}.lock")
+
+
+@contextlib.contextmanager
+def exclusive_build(target: Path, wait: bool = False, log: Callable[[str], None] = print):
+    """Hold the build lock of `target` (an flock on `<target>.lock`, released by the kernel when the process dies,
+    even by SIGKILL). A second build refuses with a message naming the first one's PID, or waits for it (`wait`)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path = lock_path(target)
+    fh = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            if not wait:
+                raise BuildLocked(f"another build (pid {holder}) is writing {target}; it holds {path}. Wait for it "
+                                  "to finish, or run `python -m pipelines build --wait` to queue behind it") from None
+            log(f"[lock] waiting for the build with pid {holder} to finish ({path})")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield
+    finally:
+        fh.close()  # releases the lock; the file stays (removing it would race with a waiting build)
+
+
+def remove_stale_temp_files(target: Path, log: Callable[[str], None] = print) -> list[Path]:
+    """Temporary warehouses (`<target>.tmp-<pid>` and their `.wal`) of builds that died (SIGKILL, power cut) before
+    they could clean up. Called while holding the build lock, so no other build of `target` is running."""
+    removed = []
+    for leftover in sorted(target.parent.glob(f"{target.name}.tmp-*")):
+        pid = leftover.name.removeprefix(f"{target.name}.tmp-").removesuffix(".wal")
+        if pid == str(os.getpid()) or not pid.isdigit():
+            continue
+        size = leftover.stat().st_size
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+        log(f"[cleanup] removed {leftover.name} ({size / 1e6:.1f} MB) left by build pid {pid}, which did not finish")
+    return removed
+
+
 def build(target: Path = paths.WAREHOUSE, log: Callable[[str], None] = print,
-          layers=LAYERS, sources: dict | None = None) -> Path:
+          layers=LAYERS, sources: dict | None = None, accept_changes: bool = False, wait: bool = False,
+          observed: dict | None = None) -> Path:
+    """Build the warehouse into `target` atomically, holding its build lock. `accept_changes`: snapshot counts that
+    differ from data/sources.yml only warn. `observed`, when given, receives the counts seen per raw file
+    ({manifest path: (RawFile, rows, totals)})."""
+    with exclusive_build(target, wait=wait, log=log):
+        remove_stale_temp_files(target, log)
+        return _build(target, log, layers, sources, accept_changes, observed)
+
+
+def _build(target: Path, log: Callable[[str], None], layers, sources: dict | None, accept_changes: bool,
+           observed: dict | None) -> Path:
     started, cpu_started = time.perf_counter(), time.process_time()
     sources = sources if sources is not None else manifest.load()
     t0 = time.perf_counter()
     checked = manifest.verify(sources)
     log(f"[checksums] {len(checked)} raw files verified ({time.perf_counter() - t0:.2f}s)")
 
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
         con.execute("SET threads TO 2")
-        ctx = BuildContext(con=con, sources=sources, log=log)
+        ctx = BuildContext(con=con, sources=sources, log=log, accept_changes=accept_changes)
         ctx.init()
         steps = discover_steps(layers)
         # The modules just imported (pandas, shapely, the steps) live as long as the build: freezing them spares the
@@ -106,6 +164,11 @@ def build(target: Path = paths.WAREHOUSE, log: Callable[[str], None] = print,
         for number, step in staging[:1]:
             _run_one(ctx, number, step)
         _run_concurrently(ctx, staging[1:])
+        if staging:
+            _check_remaining_counts(ctx)
+            _write_source_checks(ctx)
+            if observed is not None:
+                observed.update(ctx.notes.get("source_counts", {}))
         for number, step in [(n, s) for n, s in numbered if s.layer != CONCURRENT_LAYER]:
             _run_one(ctx, number, step)
         _write_build_info(ctx, sources, time.perf_counter() - started)
@@ -122,6 +185,35 @@ def build(target: Path = paths.WAREHOUSE, log: Callable[[str], None] = print,
     log(f"[done] warehouse written to {target} in {time.perf_counter() - started:.2f}s "
         f"(cpu {time.process_time() - cpu_started:.2f}s)")
     return target
+
+
+def _check_remaining_counts(ctx: BuildContext) -> None:
+    """Row counts recorded for raw files that staging reads with its own code (JSON, the NUTS 2013 list): checked
+    against the rows build_source_summary says were read."""
+    seen = ctx.notes.setdefault("source_counts", {})
+    read = dict(ctx.con.execute("SELECT file, sum(rows_read) FROM build_source_summary GROUP BY file").fetchall())
+    for source in ctx.sources.values():
+        for f in source.files:
+            if f.path in seen or f.path not in read or (f.rows is None and f.min_rows is None and not f.totals):
+                continue
+            ctx.check_snapshot(f, int(read[f.path]), {})
+
+
+def _write_source_checks(ctx: BuildContext) -> None:
+    """build_source_checks: per raw file and check (data rows, each key total), what data/sources.yml recorded and
+    what this build read."""
+    ctx.con.execute("""CREATE OR REPLACE TABLE build_source_checks (
+        source_id VARCHAR, file VARCHAR, check_name VARCHAR, recorded DOUBLE, minimum DOUBLE, actual DOUBLE,
+        status VARCHAR)""")
+    rows = []
+    for path, (f, n_rows, totals) in sorted(ctx.notes.get("source_counts", {}).items()):
+        blocking, notes = manifest.compare_counts(f, n_rows, totals)
+        status = "changed (accepted)" if blocking else ("changed (within limits)" if notes else "ok")
+        rows.append([f.source_id, path, "rows", f.rows, f.min_rows, n_rows, status])
+        for column, recorded in f.totals:
+            rows.append([f.source_id, path, f"total:{column}", recorded, None, totals.get(column), status])
+    if rows:
+        ctx.con.executemany("INSERT INTO build_source_checks VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _run_one(ctx: BuildContext, number: int, step: Step) -> None:

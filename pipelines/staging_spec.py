@@ -6,7 +6,10 @@ validation rejects rows (with the reason) into the `quarantine` table instead of
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+
+import duckdb
 
 from .context import BuildContext
 from .readers import LINE_COLUMN, load_delimited, load_parquet
@@ -17,6 +20,14 @@ AGGREGATE_CODE_PATTERN = r"^(EU|EA|EFTA|EEA)([0-9_].*)?$"
 EXTRA_REGIO_PATTERN = r"^[A-Z]{2}Z{1,3}$"  # ATZ, ATZZ, ATZZZ: Extra-Regio, in the classification but not on the map
 MAX_LISTED_UNKNOWN_CODES = 256  # above this many distinct unknown NUTS codes in a column, the check joins instead
 ORDER_KEEPING_OPERATORS = {"PROJECTION", "FILTER", "SEQ_SCAN", "TABLE_SCAN"}  # plans without joins, sorts, windows
+NUMERIC_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
+# No figure the sources hold comes near this (the largest, a country's GDP in million EUR or a programme's money in
+# EUR, is below 1e12): a value above it is a unit or parsing error (1e300), quarantined like NaN and ±inf.
+MAX_ABS_VALUE = 1e15
+# Staging columns that hold an amount of money or a count (of people, projects, participations, …): they must not be
+# negative unless the spec lists them in `signed` (e.g. ERDF net payments, where recoveries are real negatives).
+AMOUNT_OR_COUNT_COLUMN = re.compile(r"(^n_|_count$|^count|amount|contribution|_eur$|_eur_|^eur_|cost|population|"
+                                    r"payment|participants|^hub_count$)")
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,17 @@ class StagingSpec:
     # (SQL condition that must hold, reason); the condition sees the typed row as `_t` (for correlated subqueries)
     checks: list[tuple[str, str]] = field(default_factory=list)
     null_markers: tuple[str, ...] = ()  # raw values that mean "no value" in this file (e.g. R's "NA")
+    # amount or count columns (AMOUNT_OR_COUNT_COLUMN) that may be negative, with the reason in a comment where set
+    signed: list[str] = field(default_factory=list)
+
+    def non_negative_columns(self) -> list[str]:
+        """The numeric columns whose name says amount or count, less the ones declared `signed`."""
+        return [c.name for c in self.columns if is_numeric(c.type) and AMOUNT_OR_COUNT_COLUMN.search(c.name)
+                and c.name not in self.signed]
+
+
+def is_numeric(duckdb_type: str) -> bool:
+    return duckdb_type.upper().split("(")[0].strip() in NUMERIC_TYPES
 
 
 def _q(identifier: str) -> str:
@@ -62,6 +84,7 @@ def load(ctx: BuildContext, spec: StagingSpec) -> int:
             encoding=raw.encoding or "utf-8",
             required_columns=[c.source for c in spec.columns],
         )
+    ctx.check_snapshot(raw, result.rows_read, _totals(con, raw))
     raw_types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
                                  "WHERE table_name = '_raw_rows' AND database_name = 'temp'").fetchall())
     checked_sql = _checked_sql(spec, raw_types, _unknown_nuts_codes(con, spec, raw_types))
@@ -91,6 +114,19 @@ def load(ctx: BuildContext, spec: StagingSpec) -> int:
     total_q = quarantined + len(result.rejected)
     ctx.record_source(spec.source_id, raw.path, f"staging.{spec.table}", result.rows_read, kept, total_q)
     return kept
+
+
+def _totals(con, raw) -> dict[str, float | None]:
+    """The sum of the finite numbers of every column the manifest records a total for (None: column missing)."""
+    totals: dict[str, float | None] = {}
+    for column, _recorded in raw.totals:
+        try:
+            totals[column] = con.execute(
+                f"SELECT coalesce(sum(v) FILTER (WHERE isfinite(v)), 0) FROM "
+                f"(SELECT TRY_CAST({_q(column)} AS DOUBLE) AS v FROM _raw_rows)").fetchall()[0][0]
+        except duckdb.Error:  # a column the file lacks: reported as a difference by check_counts
+            totals[column] = None
+    return totals
 
 
 def _value_sql(spec: StagingSpec, c: Col, raw_types: dict[str, str]) -> str:
@@ -160,6 +196,19 @@ def _checked_sql(spec: StagingSpec, raw_types: dict[str, str] | None = None,
                 f"THEN {_lit(f'column {c.source!r}: cannot read ')} || CAST({val(c)} AS VARCHAR) || "
                 f"{_lit(f' as {c.type}')}"
             )
+    non_negative = set(spec.non_negative_columns())
+    for c in spec.columns:  # every number finite and of a plausible size; amounts and counts not negative
+        if not is_numeric(c.type):
+            continue
+        number, shown = f"CAST({_q(c.name)} AS DOUBLE)", f"CAST({_q(c.name)} AS VARCHAR)"
+        reasons.append(f"WHEN {_q(c.name)} IS NOT NULL AND NOT isfinite({number}) "
+                       f"THEN {_lit(f'column {c.source!r}: ')} || {shown} || {_lit(' is not a finite number')}")
+        reasons.append(f"WHEN abs({number}) > {MAX_ABS_VALUE!r} "
+                       f"THEN {_lit(f'column {c.source!r}: ')} || {shown} || "
+                       f"{_lit(f' is implausibly large (above {MAX_ABS_VALUE:g} in absolute value)')}")
+        if c.name in non_negative:
+            reasons.append(f"WHEN {number} < 0 THEN {_lit(f'column {c.source!r}: ')} || {shown} || "
+                           f"{_lit(' is negative (an amount or count cannot be)')}")
     for name, allowed in spec.allowed.items():
         listed = ", ".join(_lit(v) for v in allowed)
         reasons.append(f"WHEN {_q(name)} IS NOT NULL "  # a list lookup: DuckDB makes a long IN list a join

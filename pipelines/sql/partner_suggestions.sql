@@ -8,9 +8,9 @@
 -- or serving a region bordering it. Only when no hub meets the rule for a region × domain: the hubs of the
 -- same country ('fallback: same country'), and when there are none, those of the EU ('fallback: EU').
 -- Score (max 100), every component a column and spelt out in `reasons`:
---   $points_per_level × level                                      (level 5 → 50)
+--   $points_per_level × level                                      (level 5 → 40)
 -- + $declared_points if that level is the hub's own declaration (evidence grade 'declared')
--- + $proximity_points × (1 − distance_km / $partner_max_distance_km), 0 beyond   (0 km → 20, 250 km → 10)
+-- + $proximity_points × (1 − distance_km / $partner_max_distance_km), 0 beyond   (0 km → 30, 250 km → 15)
 -- + $same_country_points if the hub is in the region's country
 -- + $neighbour_points if the hub lies in or serves a region (same NUTS level) bordering the region
 -- + $dep_funded_points if the hub is a Digital Europe-funded EDIH
@@ -95,7 +95,10 @@ SELECT
                  THEN 'neighbouring region across the border (+' || printf('%g', p.points_neighbour) || ')'
              WHEN p.neighbour THEN 'neighbouring region (+' || printf('%g', p.points_neighbour) || ')'
              WHEN p.serves_neighbour THEN 'serves a neighbouring region (+' || printf('%g', p.points_neighbour) || ')' END,
-        CASE WHEN p.dep_funded_edih THEN 'Digital Europe-funded EDIH (+' || printf('%g', p.points_dep_funded) || ')' END,
+        CASE WHEN p.dep_funded_edih THEN 'Digital Europe-funded EDIH'
+                 || coalesce(', EU contribution EUR ' || printf('%.1f', f.eu_contribution_eur / 1e6) || ' m'
+                             || CASE WHEN f.is_estimate THEN ' (estimate)' ELSE '' END, '')
+                 || ' (+' || printf('%g', p.points_dep_funded) || ')' END,
         CASE WHEN p.is_associated_country THEN 'hub in a Digital Europe associated country (' || h.country_code || ')' END,
         CASE p.rule_tier WHEN 2 THEN 'no hub within ' || CAST($partner_max_distance_km AS BIGINT)
                                      || ' km or next door: best in the country'
@@ -127,12 +130,16 @@ SELECT
     p.is_associated_country,
     h.is_eu_country AS hub_in_eu,
     p.points_level, p.points_evidence, round(p.points_proximity, 2) AS points_proximity, p.points_same_country,
-    p.points_neighbour, p.points_dep_funded
+    p.points_neighbour, p.points_dep_funded,
+    f.eu_contribution_eur AS dep_eu_contribution_eur,
+    f.is_estimate AS dep_eu_contribution_is_estimate
 FROM partner_suggestions_ranked p
 JOIN period_targets pt ON pt.nuts_code = p.nuts_code AND pt.level = p.level AND pt.domain_code = p.domain_code
 JOIN hubs_deduplicated h ON h.hub_id = p.hub_id
 JOIN alignment_regions ar ON ar.nuts_code = p.nuts_code AND ar.level = p.level AND ar.period = pt.period
 LEFT JOIN domains dm ON dm.domain_code = p.domain_code
+-- the EDIH's Digital Europe EU contribution (funding branch's dep_edih_funding) where the input has it
+LEFT JOIN m2_dep_edih_funding f ON f.hub_id = p.hub_id AND p.dep_funded_edih
 ORDER BY p.nuts_code, pt.period, p.domain_code, p.rank;
 
 DROP TABLE partner_suggestions_ranked;

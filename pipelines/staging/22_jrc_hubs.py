@@ -1,5 +1,5 @@
 """staging.stg_jrc_hubs: the JRC S3 Platform catalogue of Digital Innovation Hubs (Feb 2022), one row per hub.
-`sectors` stays the raw semicolon list (pipelines.parsing.split_semicolon_list splits it downstream)."""
+`sectors` stays the raw semicolon list (conformed 36_hub_competences splits it with string_split)."""
 from __future__ import annotations
 
 from ..context import BuildContext

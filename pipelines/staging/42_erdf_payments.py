@@ -23,6 +23,8 @@ PAYMENTS = StagingSpec(
     unique=["nuts_code", "year"],
     nuts={"nuts_code": "mixed"},
     checks=[("year BETWEEN 1980 AND 2030", "year out of range")],
+    # net payments: recoveries and corrections make a region-year negative (6 real rows, e.g. UKM3 2019, -7.9 M EUR)
+    signed=["erdf_eur", "erdf_eur_pc"],
 )
 
 ELIGIBILITY = StagingSpec(

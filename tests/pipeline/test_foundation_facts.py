@@ -167,10 +167,10 @@ def test_cli_build_help():
     assert "--target" in out.stdout and "--if-stale" in out.stdout
 
 
-def test_cli_error_on_a_missing_warehouse_is_one_line_and_exit_2(tmp_path):
+def test_cli_error_on_a_missing_warehouse_is_one_line_and_exit_3(tmp_path):
     out = subprocess.run([sys.executable, "-m", "pipelines", "report", "--warehouse", str(tmp_path / "none.duckdb"),
                           "--out", str(tmp_path / "reports")], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 2
+    assert out.returncode == 3  # exit codes in `python -m pipelines export --help`: 3 = warehouse missing or unreadable
     assert out.stderr.startswith("error: ") and "none.duckdb" in out.stderr and "Traceback" not in out.stderr
 
 

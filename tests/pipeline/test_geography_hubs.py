@@ -233,7 +233,8 @@ def test_inferred_covering_level_on_the_hand_judged_sample(wh):
     assert len({r["hub_id"] for r in rows}) >= 40
     got = {(h, d): (lvl, src) for h, d, lvl, src in wh.execute(
         "SELECT hub_id, domain_code, level, source FROM hub_competences").fetchall()}
-    covering = [r for r in rows if got[(r["hub_id"], r["domain_code"])] == (3, "inferred_description")]
+    # a row the current coder no longer infers (e.g. a rule tightened in issue 8 item 4) cannot be at the covering level
+    covering = [r for r in rows if got.get((r["hub_id"], r["domain_code"])) == (3, "inferred_description")]
     precision = sum(r["judgement"] == "strong" for r in covering) / len(covering)
     assert len(covering) >= 10 and precision >= 0.85, (len(covering), precision)
     # no row judged 'wrong' reaches the covering level

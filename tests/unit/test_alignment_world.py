@@ -278,7 +278,7 @@ def test_unaligned_competences(world):
 
 # --- partner suggestions ------------------------------------------------------------------------------------------
 def proximity(distance_km: float) -> float:
-    return 20 * max(0.0, 1 - distance_km / 500)
+    return 30 * max(0.0, 1 - distance_km / 500)
 
 
 def test_partner_ranking_computed_by_hand(world):
@@ -290,35 +290,35 @@ def test_partner_ranking_computed_by_hand(world):
     assert got == [
         # AA11 × CYB is weak (edih:1 level 2): 'strengthen'. far:1 (778 km, serves BB11, which does not border AA11)
         # and uk:1 (not EU, not associated) are not candidates.
-        # jrc:11: level 5 listed 50 + proximity (211 km) → 61.55
-        ("AA11", "CYB", 1, "jrc:11", round(50 + proximity(d19), 2), "strengthen", "within 500 km"),
-        # edih:3: level 4 declared 40 + 5 + proximity (222 km) + DEP-funded 5 → 61.10
-        ("AA11", "CYB", 2, "edih:3", round(40 + 5 + proximity(d2) + 5, 2), "strengthen", "within 500 km"),
-        # no:1 (Norway, associated): level 3 declared 30 + 5 + proximity (174 km) + DEP-funded 5 → 53.05
-        ("AA11", "CYB", 3, "no:1", round(30 + 5 + proximity(no1_aa11) + 5, 2), "strengthen", "within 500 km"),
-        # AA11 × TOUR is uncovered: 'fill'. edih:2: 30 + 5 + proximity (111 km) + same country 10 + neighbour 10
-        ("AA11", "TOUR", 1, "edih:2", round(30 + 5 + proximity(d1) + 10 + 10, 2), "fill", "within 500 km"),
-        ("AA11", "TOUR", 2, "jrc:11", round(30 + proximity(d19), 2), "fill", "within 500 km"),
-        # AA12 × CYB weak. jrc:11: 50 + proximity (100 km) + neighbour across the border 10 → 76.00
-        ("AA12", "CYB", 1, "jrc:11", round(50 + proximity(d09) + 10, 2), "strengthen", "within 500 km"),
-        # edih:3: 40 + 5 + proximity (111 km) + 10 + 5 → 75.55
-        ("AA12", "CYB", 2, "edih:3", round(40 + 5 + proximity(d1) + 10 + 5, 2), "strengthen", "within 500 km"),
-        # far:1 is 667 km away but serves BB11, which borders AA12: 50 + 5 + 0 + 10 + 5 = 70
-        ("AA12", "CYB", 3, "far:1", 70.0, "strengthen", "serves a neighbouring region"),
-        # no:1: 30 + 5 + proximity (133 km) + 5 → 54.66; uk:1 (89 km) never
-        ("AA12", "CYB", 4, "no:1", round(30 + 5 + proximity(no1_aa12) + 5, 2), "strengthen", "within 500 km"),
+        # edih:3: level 4 declared 32 + 5 + proximity (222 km) 16.66 + DEP-funded 5 → 58.66
+        ("AA11", "CYB", 1, "edih:3", round(32 + 5 + proximity(d2) + 5, 2), "strengthen", "within 500 km"),
+        # jrc:11: level 5 listed 40 + proximity (211 km) 17.32 → 57.32
+        ("AA11", "CYB", 2, "jrc:11", round(40 + proximity(d19), 2), "strengthen", "within 500 km"),
+        # no:1 (Norway, associated): level 3 declared 24 + 5 + proximity (174 km) 19.58 + DEP-funded 5 → 53.58
+        ("AA11", "CYB", 3, "no:1", round(24 + 5 + proximity(no1_aa11) + 5, 2), "strengthen", "within 500 km"),
+        # AA11 × TOUR is uncovered: 'fill'. edih:2: 24 + 5 + proximity (111 km) + same country 10 + neighbour 10
+        ("AA11", "TOUR", 1, "edih:2", round(24 + 5 + proximity(d1) + 10 + 10, 2), "fill", "within 500 km"),
+        ("AA11", "TOUR", 2, "jrc:11", round(24 + proximity(d19), 2), "fill", "within 500 km"),
+        # AA12 × CYB weak. edih:3: 32 + 5 + proximity (111 km) 23.33 + neighbour across the border 10 + 5 → 75.33
+        ("AA12", "CYB", 1, "edih:3", round(32 + 5 + proximity(d1) + 10 + 5, 2), "strengthen", "within 500 km"),
+        # jrc:11: 40 + proximity (100 km) 24.00 + 10 → 74.00
+        ("AA12", "CYB", 2, "jrc:11", round(40 + proximity(d09) + 10, 2), "strengthen", "within 500 km"),
+        # far:1 is 667 km away but serves BB11, which borders AA12: 40 + 5 + 0 + 10 + 5 = 60
+        ("AA12", "CYB", 3, "far:1", 60.0, "strengthen", "serves a neighbouring region"),
+        # no:1: 24 + 5 + proximity (133 km) 21.99 + 5 → 55.99; uk:1 (89 km) never
+        ("AA12", "CYB", 4, "no:1", round(24 + 5 + proximity(no1_aa12) + 5, 2), "strengthen", "within 500 km"),
     ]
 
 
 def test_partner_reasons_spell_out_the_score(world):
     reasons, associated = rows(world, """SELECT reasons, is_associated_country FROM partner_suggestions
         WHERE nuts_code = 'AA12' AND period = '2021-2027' AND hub_id = 'far:1' AND domain_code = 'CYB'""")[0]
-    assert reasons == ("level 5 in Cybersecurity, declared by the hub (+50 +5); 667 km away (+0.0); "
-                       "serves a neighbouring region (+10); Digital Europe-funded EDIH (+5); = 70.0")
+    assert reasons == ("level 5 in Cybersecurity, declared by the hub (+40 +5); 667 km away (+0.0); "
+                       "serves a neighbouring region (+10); Digital Europe-funded EDIH (+5); = 60.0")
     assert not associated
     (reasons,) = rows(world, """SELECT reasons FROM partner_suggestions WHERE nuts_code = 'AA12'
                                 AND period = '2021-2027' AND hub_id = 'no:1'""")[0]
-    assert reasons.endswith("Digital Europe-funded EDIH (+5); hub in a Digital Europe associated country (NO); = 54.7")
+    assert reasons.endswith("Digital Europe-funded EDIH (+5); hub in a Digital Europe associated country (NO); = 56.0")
     assert rows(world, "SELECT count(*) FROM partner_suggestions WHERE hub_id = 'uk:1'") == [(0,)]
 
 
@@ -526,4 +526,56 @@ def test_compute_alignment_on_a_bare_connection_restricted_to_some_regions(world
     assert rows(con, query) == rows(world, query)
     with pytest.raises(Exception, match="regions` is empty"):
         compute_alignment(con, regions=[])
+    con.close()
+
+
+def test_country_influence_drops_the_country_that_carries_the_correlation():
+    from pipelines.report_sections.alignment import country_influence
+
+    # country XX: few domains and low coverage; YY: no relation between the two
+    frame = pd.DataFrame({"country_code": ["XX"] * 4 + ["YY"] * 6,
+                          "n_priority_domains": [1, 2, 2, 3, 10, 11, 12, 13, 14, 15],
+                          "coverage_all": [0.0, 0.1, 0.1, 0.2, 0.9, 0.5, 0.8, 0.6, 0.7, 0.55]})
+    (dropped, regions, rho), = country_influence(frame, n=1)
+    assert (dropped, regions) == ("XX", 6)
+    assert abs(rho) < 0.5
+
+
+def test_hub_organisations_replace_hub_links_when_present(world):
+    """With the hubs branch's hub_organisations in the input, organisations come from it (not from hub_links): the
+    same world with jrc:10 → edih:1 there and no hub_links row gives the same figures."""
+    from pipelines.method_engine import REQUIRED_INPUTS, compute_alignment
+
+    con = duckdb.connect()
+    for table in REQUIRED_INPUTS + ["hub_service_nuts2"]:
+        con.register("frame", world.execute(f'SELECT * FROM "{table}"').df())
+        con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM frame')
+        con.unregister("frame")
+    con.execute("DELETE FROM hub_links")
+    con.execute("""CREATE TABLE hub_organisations AS SELECT hub_id,
+                   CASE hub_id WHEN 'jrc:10' THEN 'edih:1' ELSE hub_id END AS organisation_id,
+                   1 AS n_records, 'fixture' AS link_evidence FROM hubs""")
+    compute_alignment(con)
+    assert rows(con, "SELECT value FROM method_parameters WHERE name = 'input.organisations'") == [("hub_organisations",)]
+    query = "SELECT nuts_code, period, coverage_all, fit, n_hubs FROM region_alignment ORDER BY ALL"
+    assert rows(con, query) == rows(world, query)
+    con.close()
+
+
+def test_partner_reasons_name_the_edih_funding_when_the_input_has_it(world):
+    from pipelines.method_engine import REQUIRED_INPUTS, compute_alignment
+
+    con = duckdb.connect()
+    for table in REQUIRED_INPUTS + ["hub_service_nuts2"]:
+        con.register("frame", world.execute(f'SELECT * FROM "{table}"').df())
+        con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM frame')
+        con.unregister("frame")
+    con.execute("""CREATE TABLE dep_edih_funding AS SELECT * FROM (VALUES
+        ('BB', 'edih:3', 2400000.0, 'published', false), ('BB', 'far:1', NULL, 'not_found', false))
+        t(country_code, hub_id, eu_contribution_eur, basis, is_estimate)""")
+    compute_alignment(con, regions=["AA12"])
+    got = dict(rows(con, """SELECT hub_id, reasons FROM partner_suggestions WHERE domain_code = 'CYB'
+                            AND period = '2021-2027'"""))
+    assert "Digital Europe-funded EDIH, EU contribution EUR 2.4 m (+5)" in got["edih:3"]
+    assert "Digital Europe-funded EDIH (+5)" in got["far:1"]  # no amount found: no amount said
     con.close()
