@@ -168,9 +168,8 @@ PUBLISHED_BENCHMARKS = (
     ("cyber_serving", "EU NUTS 2 regions served by an EDIH with cybersecurity", 0.73,
      "share of regions serviced by at least one EDIH offering cybersecurity",
      "share of EU NUTS 2 regions served by a Digital Europe-funded EDIH with the domain TECH_CYBER at any level",
-     "two effects pull in opposite directions: any declared level counts (the level >= 3 column is lower) and an "
-     "assumed NUTS 1 service area spreads a hub's tags over every region of it (higher), while the catalogue's "
-     "service areas are narrower than the proposals' and untagged offers are missed (lower)"),
+     "as for AI: the catalogue's service areas are narrower than the proposals' and untagged offers are missed "
+     "(lower), while any declared level counts (higher; see the level >= 3 column)"),
     ("hpc_serving", "EU NUTS 2 regions served by an EDIH with HPC", 0.61,
      "share of regions serviced by at least one EDIH offering high-performance computing",
      "share of EU NUTS 2 regions served by a Digital Europe-funded EDIH with the domain TECH_HPC at any level",

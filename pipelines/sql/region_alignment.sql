@@ -22,7 +22,7 @@ WITH weights AS (
            count(*) FILTER (WHERE w.status = 'covered') AS n_domains_covered,
            count(*) FILTER (WHERE w.status = 'weak') AS n_domains_weak,
            count(*) FILTER (WHERE w.status = 'uncovered') AS n_domains_uncovered,
-           string_agg(coalesce(d.label, w.domain_code), ', ' ORDER BY w.weight DESC, w.domain_code)
+           string_agg(coalesce(d.label, w.domain_code), '; ' ORDER BY w.weight DESC, w.domain_code)
                FILTER (WHERE w.status = 'weak') AS weak_domains
     FROM weights w
     LEFT JOIN domains d ON d.domain_code = w.domain_code

@@ -102,14 +102,14 @@ def test_a_new_hub_closes_a_gap_and_replaces_partner_suggestions(world, ref):
     changes = {(r.nuts_code, r.domain_code): r.change for r in result.gap_changes.itertuples()}
     assert changes == {("AA12", "CYB"): "gap closed", ("AA1", "CYB"): "gap closed", ("AA", "CYB"): "gap closed"}
     partners = result.new_partners
-    # AA12's CYB suggestions (README: jrc:11 76.00, edih:3 75.55, far:1 70.00, no:1 54.66) all go
+    # AA12's CYB suggestions (README: edih:3 75.33, jrc:11 74.00, far:1 60.00, no:1 55.99) all go
     gone = partners[(partners.nuts_code == "AA12")]
-    assert sorted(zip(gone.hub_id, gone.score)) == [("edih:3", 75.55), ("far:1", 70.0), ("jrc:11", 76.0),
-                                                     ("no:1", 54.66)]
-    # the new hub strengthens AA11's weak CYB: 10 × 4 + 5 declared + 20 × (1 − 111.2/500) + 10 same country
-    # + 10 neighbour = 80.55, ranked first
+    assert sorted(zip(gone.hub_id, gone.score)) == [("edih:3", 75.33), ("far:1", 60.0), ("jrc:11", 74.0),
+                                                     ("no:1", 55.99)]
+    # the new hub strengthens AA11's weak CYB: 8 × 4 + 5 declared + 30 × (1 − 111.2/500) + 10 same country
+    # + 10 neighbour = 80.33, ranked first (partner weights of pipelines/method.py)
     new = partners[partners.change == "new suggestion"]
-    assert list(zip(new.nuts_code, new.hub_id, new["rank"], new.score)) == [("AA11", "upload:hub:2", 1, 80.55)]
+    assert list(zip(new.nuts_code, new.hub_id, new["rank"], new.score)) == [("AA11", "upload:hub:2", 1, 80.33)]
 
 
 def test_the_source_warehouse_is_untouched(world, ref):
