@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines import columns as dictionary
+from pipelines.explain import hub_list_names  # noqa: F401 - one definition, shared with the export
 from pipelines.export import csv_bytes
 
 ATTRIBUTION = "© EuroGeographics for the administrative boundaries"
@@ -166,8 +167,8 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)[:120]
 
 
-WIDE_TEXT = {"title", "priority", "priority_title", "evidence", "reasons", "domains", "local_hubs", "why_text"}
-SCREEN_FORMATS = {"share": "percent", "percent": "%.1f%%", "eur": "€%.0f", "eur_per_inh": "€%.2f",
+WIDE_TEXT = {"title", "priority", "priority_title", "evidence", "reasons", "domains", "local_hub_names", "why_text"}
+SCREEN_FORMATS = {"share": "percent", "ratio": "%.2f", "percent": "%.1f%%", "eur": "€%.0f", "eur_per_inh": "€%.2f",
                   "count": "localized", "people": "localized", "per_million": "%.1f", "km": "%.0f km",
                   "score": "%.1f", "level": "%d", "rank": "%d", "year": "%d"}
 
@@ -220,15 +221,7 @@ def small_table(frame: pd.DataFrame, name: str) -> None:
     download_csv(frame, name)
 
 
-HUB_IN_LIST = re.compile(r"([a-z]+:[^\s;()]+) \(level (\d)([^)]*)\)")
 
-
-def hub_list_names(text, names: dict[str, str]) -> str | None:
-    """'edih:2065 (level 5, declared); jrc:1 (level 3)' → 'DIH4CAT (level 5, declared); … (level 3)'."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return None
-    return "; ".join(f"{names.get(h, h)} (level {lvl}{rest})"
-                     for h, lvl, rest in HUB_IN_LIST.findall(str(text))) or str(text)
 
 
 def footer(info: dict) -> None:

@@ -74,8 +74,8 @@ def _hover_rows(values: pd.DataFrame, metric: Metric) -> list[list[str]]:
     for (code, name, value, score, hubs, prios), label, basis in zip(zip(*columns), labels, bases):
         if label is not None and not is_missing(label):
             basis_text = ", ".join(BASIS_SHORT.get(b.strip(), b.strip()) for b in str(basis).split(","))
-            line = f"{str(label).capitalize()}<br>Basis: {basis_text} · hubs {_figure_text(hubs)} · " \
-                   f"S3 priorities {_figure_text(prios)}"
+            spread = str(label).split("(", 1)[1].rstrip(")") if "(" in str(label) else ""
+            line = f"Coverage {spread} · basis: {basis_text} · {_figure_text(hubs)} hubs"
         else:
             line = f"Alignment score {_figure_text(score)} · hubs {_figure_text(hubs)} · S3 priorities {_figure_text(prios)}"
         rows.append([code, name, metric.format(value), line])

@@ -35,6 +35,8 @@ class Metric:
     def format(self, value) -> str:
         if is_missing(value):
             return "no data"
+        if self.unit.strip() == "€":
+            return f"€{value:{self.fmt}}"
         return f"{value:{self.fmt}}{self.unit}"
 
 

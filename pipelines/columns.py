@@ -28,7 +28,7 @@ class Column:
 UNIT_TEXT = {"share": "% (stored as a fraction 0-1)", "score": "0-100", "eur": "€", "eur_per_inh": "€ per inhabitant",
              "count": "count", "per_million": "per million inhabitants", "km": "km", "level": "level 1-5",
              "rank": "rank (1 = highest)", "year": "year", "people": "inhabitants", "code": "", "text": "",
-             "url": "", "percent": "% (0-100)"}
+             "url": "", "percent": "% (0-100)", "ratio": "ratio"}
 
 _ENTRIES = [
     # regions
@@ -50,7 +50,8 @@ _ENTRIES = [
      "Share of priority domains covered counting declared, listed and inferred competences."),
     ("coverage_low", "Coverage, low end", "share", "Lower end of the coverage range over the method's variants."),
     ("coverage_high", "Coverage, high end", "share", "Upper end of the coverage range over the method's variants."),
-    ("fit", "Fit", "share", "Share of the region's hub competence that falls in its priority domains."),
+    ("fit", "Fit", "ratio", "Share of the serving hubs' competence in the priority domains divided by the share "
+     "expected from the EU-wide mix (1 = as expected, above 1 = leaning towards the priorities)."),
     ("is_ranked", "Ranked", "text", "Whether the region is ranked (enough own evidence)."),
     ("not_ranked_reason", "Why not ranked", "text", "Why the region is not ranked."),
     ("basis", "Basis", "text", "What the figure rests on: own strategy, national fallback or 2014-2020 carried forward."),
@@ -118,7 +119,8 @@ _ENTRIES = [
     ("domains", "Coded domains", "text", "Domains the priority is coded to."),
     ("facet", "Facet", "text", "Technology or sector."),
     ("status", "Status", "text", "covered / weak / uncovered by hubs in the region."),
-    ("local_hubs", "Local hubs", "count", "Hubs in the region competent in the domain."),
+    ("local_hubs", "Local hubs (IDs)", "text", "Hubs serving the region with a competence in the domain: ID, level, evidence."),
+    ("local_hub_names", "Local hubs", "text", "The same hubs by name, with level and evidence."),
     ("best_local_level", "Best local level", "level", "Highest competence level of a local hub in the domain."),
     ("nearest_hub_id", "Nearest hub ID", "code", "ID of the nearest competent hub outside the region."),
     ("nearest_hub_name", "Nearest hub", "text", "Name of the nearest competent hub outside the region."),

@@ -115,3 +115,14 @@ def why_text(row: dict, covered: list[tuple[str, int]], weak: list[str], uncover
     if not _missing(row.get("coverage_note")):
         parts.append(str(row["coverage_note"]).rstrip(".") + ".")
     return " ".join(parts)
+
+
+HUB_IN_LIST = re.compile(r"([a-z]+:[^\s;()]+) \(level (\d)([^)]*)\)")
+
+
+def hub_list_names(text, names: dict[str, str]) -> str | None:
+    """'edih:2065 (level 5, declared); jrc:1 (level 3)' → 'DIH4CAT (level 5, declared); … (level 3)'."""
+    if _missing(text):
+        return None
+    return "; ".join(f"{names.get(h, h)} (level {lvl}{rest})"
+                     for h, lvl, rest in HUB_IN_LIST.findall(str(text))) or str(text)

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from . import columns as column_dictionary
+from . import explain
 from . import method, paths
 from .errors import PipelineError
 
@@ -39,7 +40,7 @@ TABLES: dict[str, tuple[str, list[str], str]] = {
         "h2020_ec_eur", "h2020_nuts_share", "method_version"], "level, nuts_code, period"),
     "gaps": ("gaps", [
         "nuts_code", "region_name", "level", "period", "strategy_id", "relation", "priority_id", "priority_title",
-        "domain_code", "domain_label", "status", "local_hubs", "best_local_level", "nearest_hub_id",
+        "domain_code", "domain_label", "status", "local_hubs", "local_hub_names", "best_local_level", "nearest_hub_id",
         "nearest_hub_name", "nearest_hub_distance_km", "method_version"], "level, nuts_code, period, priority_id, domain_code"),
     "partner_suggestions": ("partner_suggestions", [
         "nuts_code", "region_name", "level", "period", "domain_code", "domain_label", "rank", "hub_id", "hub_name",
@@ -192,6 +193,11 @@ def export_frames(con: duckdb.DuckDBPyConnection, country: str | None) -> dict[s
         where = "WHERE left(nuts_code, 2) = ?" if code else ""
         frames[name] = con.execute(f"SELECT {select} FROM {_quote(mart)} {where} ORDER BY {order}",
                                    [code] if code else []).df()
+    if "local_hubs" in frames["gaps"]:  # hub names beside the IDs
+        names = dict(con.execute("SELECT hub_id, name FROM hubs_deduplicated").fetchall())
+        gaps = frames["gaps"]
+        gaps.insert(list(gaps.columns).index("local_hubs") + 1, "local_hub_names",
+                    gaps["local_hubs"].map(lambda t: explain.hub_list_names(t, names)))
     why = _region_why(con)
     if why is not None:
         regions = frames["regions"].drop(columns=["why_text"], errors="ignore")
@@ -216,7 +222,7 @@ def readme_markdown(readme: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-EXCEL_FORMATS = {"share": "0.0%", "eur": "€#,##0", "eur_per_inh": "€#,##0.00", "count": "#,##0",
+EXCEL_FORMATS = {"share": "0.0%", "ratio": "0.00", "eur": "€#,##0", "eur_per_inh": "€#,##0.00", "count": "#,##0",
                  "people": "#,##0", "per_million": "#,##0.0", "km": "#,##0", "score": "0.0", "percent": "0.0",
                  "level": "0", "rank": "0", "year": "0"}
 TEXT_WIDTHS = {"url": 40, "text": 36, "code": 12}
@@ -254,7 +260,8 @@ def _xlsx_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
             numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
             values = series.astype(object).where(series.notna(), None).tolist()
             if name in ("README", "columns") and not numeric:
-                width = 100 if column in ("value", "meaning") else (_column_width(str(column), "code", values) + 6)
+                width = 100 if column in ("value", "meaning") else min(
+                    max((len(str(v)) for v in values if v is not None), default=8) + 2, 40)
                 sheet.set_column(col, col, width, wrap if column in ("value", "meaning") else None)
             else:
                 width = _column_width(str(column), unit, values)

@@ -46,7 +46,8 @@ st.subheader("Gaps: priority domains by status")
 statuses = layout.url_multiselect("Status", ["uncovered", "weak", "covered"], "status", default=["uncovered", "weak"])
 gaps = data.country_gaps(period, level, country_code, tuple(statuses))
 hub_names = data.hub_names()
-gaps["local_hubs"] = gaps["local_hubs"].map(lambda t: layout.hub_list_names(t, hub_names))
+gaps.insert(list(gaps.columns).index("local_hubs"), "local_hub_names",
+                    gaps.pop("local_hubs").map(lambda t: layout.hub_list_names(t, hub_names)))
 if search:
     gaps = gaps[gaps.region_name.str.lower().str.contains(needle, regex=False)
                 | gaps.nuts_code.str.lower().str.startswith(needle)]

@@ -117,7 +117,8 @@ with tabs[2]:
 with tabs[3]:
     if tabs[3].open:
         gaps = data.region_gaps(region_code, period)
-        gaps["local_hubs"] = gaps["local_hubs"].map(lambda t: layout.hub_list_names(t, hub_names))
+        gaps.insert(list(gaps.columns).index("local_hubs"), "local_hub_names",
+                    gaps.pop("local_hubs").map(lambda t: layout.hub_list_names(t, hub_names)))
         counts = gaps.status.value_counts()
         st.markdown(f"Priority × domain links: **{counts.get('covered', 0)} covered**, "
                     f"**{counts.get('weak', 0)} weakly covered**, **{counts.get('uncovered', 0)} uncovered** by hubs "

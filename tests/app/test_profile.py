@@ -30,7 +30,7 @@ def test_each_tab_opens_from_the_url(open_page, wh):
     at = open_page(PAGE, region="ES51", period="2021-2027", tab="Coverage matrix")
     assert any(spec["data"][0]["type"] == "heatmap" for spec in plotly_specs(at))
     at = open_page(PAGE, region="ES51", period="2021-2027", tab="Gaps & partners")
-    local = at.dataframe[0].value["local_hubs"].dropna()
+    local = at.dataframe[0].value["local_hub_names"].dropna()
     assert len(local) and not local.str.contains(r"edih:\d+ \(level").any()
     assert local.str.contains(r"\(level \d").all()  # hub names, not IDs with levels
     assert len(at.get("download_button")) == len(at.dataframe)
