@@ -236,10 +236,10 @@ _GENERIC_HOSTS = {"linkedin.com", "facebook.com", "twitter.com", "google.com", "
 
 def clean_website(url: str | None) -> str | None:
     """NULL for empty values and the literal placeholder "Website"; otherwise the URL trimmed."""
-    if url is None:
+    if url is None or (isinstance(url, float) and url != url):  # a missing value read through pandas is NaN
         return None
     url = str(url).strip()
-    if not url or url.lower() in {"website", "n/a", "na", "-", "none", "http://", "https://"}:
+    if not url or url.lower() in {"website", "n/a", "na", "nan", "-", "none", "http://", "https://"}:
         return None
     return url
 

@@ -33,7 +33,12 @@ WITH weights AS (
     SELECT a.nuts_code, a.level, a.period, count(DISTINCT a.priority_id) AS n_priorities,
            count(DISTINCT a.strategy_id) AS n_strategies,
            string_agg(DISTINCT a.relation, ', ' ORDER BY a.relation) AS strategy_relations,
-           string_agg(DISTINCT a.basis, ', ' ORDER BY a.basis) AS basis
+           -- one basis per region and period, in the precedence of region_s3_basis (docs/taxonomy.md): a region
+           -- scored on its carried-forward list has the national list beside it, yet its basis is the carried list
+           CASE WHEN bool_or(a.basis = 'own') THEN 'own'
+                WHEN bool_or(a.basis = 'carried_forward_2014_2020') THEN 'carried_forward_2014_2020'
+                WHEN bool_or(a.basis = 'national_fallback') THEN 'national_fallback'
+                ELSE min(a.basis) END AS basis
     FROM m2_applicable_priorities a
     GROUP BY a.nuts_code, a.level, a.period
 ), variants AS (

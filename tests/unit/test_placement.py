@@ -124,6 +124,7 @@ def test_street_parts_are_recognised():
 def test_websites():
     assert pl.clean_website("Website") is None
     assert pl.clean_website("  ") is None
+    assert pl.clean_website(float("nan")) is None and pl.clean_website("nan") is None  # pandas reads a missing URL as NaN
     assert pl.clean_website("https://www.upm.es/dih-air4s") == "https://www.upm.es/dih-air4s"
     assert pl.website_key("http://www.upm.es/dih-air4s") == "upm.es/dih-air4s"
     assert pl.website_key("https://sirris.be/") == "sirris.be"
