@@ -37,6 +37,10 @@ SERVICE_BASES = ("address", "declared", "national", "assumed")
 # --- ranks ---------------------------------------------------------------------------------------------------------
 RANK_COVERAGE_DECIMALS = 2  # ranks compare coverage rounded to whole percent: smaller differences are ties
 LOW_CONFIDENCE_MAX_SHARE = 0.5  # a region is not ranked when more than this share of its weight is low-confidence
+# Regions scored on a fallback (their 2014-2020 list carried forward, or the national strategy where a regional one
+# is missing: applicable_priorities.basis) keep their figures, flagged, but are not ranked against regions scored on a
+# list of their own: a rank would compare a region's own choices with somebody else's (issue 9 item 4, issue 13).
+RANK_FALLBACK_BASIS = False
 
 # --- sensitivity ---------------------------------------------------------------------------------------------------
 # Each variant is one plausible alternative reading of the same evidence. `in_band`: the variant spans
@@ -122,6 +126,7 @@ def sql_params() -> dict[str, object]:
         "evidence_grade_default": EVIDENCE_GRADE_DEFAULT,
         "manufacturing_domains": list(MANUFACTURING_DOMAINS),
         "low_confidence_max_share": LOW_CONFIDENCE_MAX_SHARE,
+        "rank_fallback_basis": RANK_FALLBACK_BASIS,
         "periods": list(PERIODS),
         "region_levels": list(REGION_LEVELS),
         "erdf_thematic_objectives": list(ERDF_THEMATIC_OBJECTIVES),

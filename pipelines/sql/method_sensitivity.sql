@@ -12,7 +12,9 @@
 -- Evidence behind each region's figures and whether that is enough to rank it.
 CREATE OR REPLACE TABLE region_rank_eligibility AS
 WITH priorities AS (
-    SELECT a.nuts_code, a.level, a.period, count(DISTINCT a.priority_id) AS n_priorities
+    SELECT a.nuts_code, a.level, a.period, count(DISTINCT a.priority_id) AS n_priorities,
+           bool_or(a.basis IN ('own', 'national')) AS has_own_list,  -- 'national': derived when the input has no basis
+           bool_or(a.basis = 'carried_forward_2014_2020') AS has_carried_forward
     FROM m2_applicable_priorities a
     JOIN alignment_regions ar ON ar.nuts_code = a.nuts_code AND ar.level = a.level AND ar.period = a.period
     GROUP BY ALL
@@ -39,6 +41,11 @@ SELECT ar.nuts_code, ar.level, ar.period,
             WHEN c.nuts_code IS NULL THEN 'its S3 priorities are not coded to any domain'
             WHEN NOT (w.total_weight > 0) OR w.total_weight IS NULL
                 THEN 'its S3 priorities are coded only to digital transformation (general)'
+            WHEN NOT $rank_fallback_basis AND NOT p.has_own_list
+                THEN 'no list of its own was found for this period: its figures rest on '
+                     || CASE WHEN p.has_carried_forward THEN 'its 2014-2020 list carried forward'
+                             ELSE 'the national strategy as a fallback' END
+                     || ' (shown, not ranked)'
             WHEN s.n_serving_hubs IS NULL THEN 'no hub serves the region'
             WHEN w.low_confidence_weight / w.total_weight > $low_confidence_max_share
                 THEN 'more than half of its priority weight ('
