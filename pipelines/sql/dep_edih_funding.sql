@@ -1,7 +1,9 @@
 -- dep_edih_funding: Digital Europe EU contribution per DEP-funded EDIH of an EU country (one row per hubs.hub_id with
 -- is_dep_funded). basis:
 --   'published'            — the EDIH's EU contribution as published for it (figure_kind edih_eu_contribution; an
---                            approximate one, edih_eu_contribution_approx, is flagged is_estimate);
+--                            approximate one, edih_eu_contribution_approx, and one DERIVED from the hub's published
+--                            total budget or co-financing, edih_eu_contribution_derived, are flagged is_estimate and say
+--                            so in note);
 --   'country_budget_share' — ESTIMATE: the country's EDIH EU budget (published, or derived from a published national /
 --                            EU + national figure: figure_kind country_eu_budget_derived), less the published per-EDIH
 --                            figures, split equally over its other DEP-funded EDIHs in the catalogue;
@@ -12,10 +14,11 @@ WITH funded AS (
     WHERE is_dep_funded AND coalesce(is_eu, false) AND source = 'edih_2025'
 ), published AS (
     SELECT f.hub_id, s.amount_eur, s.source_url, s.call, s.year, s.grant_years, s.figure_id, s.what_the_source_says,
-           s.figure_kind = 'edih_eu_contribution_approx' AS is_approx
+           s.figure_kind = 'edih_eu_contribution_approx' AS is_approx,
+           s.figure_kind = 'edih_eu_contribution_derived' AS is_derived
     FROM funded f
     JOIN staging.stg_dep_edih_funding s
-      ON s.figure_kind IN ('edih_eu_contribution', 'edih_eu_contribution_approx') AND s.country_code = f.country_code AND s.edih_name = f.name
+      ON s.figure_kind IN ('edih_eu_contribution', 'edih_eu_contribution_approx', 'edih_eu_contribution_derived') AND s.country_code = f.country_code AND s.edih_name = f.name
 ), budget AS (
     SELECT country_code, amount_eur, source_url, call, year, grant_years, figure_id, what_the_source_says,
            figure_kind = 'country_eu_budget_derived' AS is_derived
@@ -32,13 +35,15 @@ SELECT f.country_code, f.hub_id,
        CASE WHEN p.hub_id IS NOT NULL THEN 'published'
             WHEN b.country_code IS NOT NULL THEN 'country_budget_share'
             ELSE 'not_found' END AS basis,
-       coalesce(p.is_approx, b.country_code IS NOT NULL) AS is_estimate,
+       coalesce(p.is_approx OR p.is_derived, b.country_code IS NOT NULL) AS is_estimate,
        coalesce(p.source_url, b.source_url) AS source_url,
        coalesce(p.call, b.call) AS call,
        coalesce(p.year, b.year) AS year,
        coalesce(p.grant_years, b.grant_years) AS grant_years,
        coalesce(p.figure_id, b.figure_id) AS figure_id,
        CASE WHEN p.hub_id IS NOT NULL THEN CASE WHEN p.is_approx THEN 'approximate published figure (estimate): '
+                                                 WHEN p.is_derived THEN 'derived from the hub''s published budget or co-financing (estimate: '
+                                                      || 'the EU half of a 50/50 EU / national split, see the raw note): '
                                                  ELSE 'published: ' END || p.what_the_source_says
             WHEN b.country_code IS NOT NULL THEN
                 'estimate: country EU budget EUR ' || round(b.amount_eur / 1e6, 3)::VARCHAR || ' m'

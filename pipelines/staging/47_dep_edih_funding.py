@@ -1,6 +1,6 @@
 """staging.stg_dep_edih_funding: published Digital Europe money for EDIHs (country EU budgets, per-EDIH EU
 contributions, and figures kept only for traceability), and staging.stg_funding_search_log: what was looked for,
-found or not, and where (raw snapshot dep_edih_funding/2026-12, collected by hand; see its SOURCE.md)."""
+found or not, and where (raw snapshot dep_edih_funding/2026-12b, collected by hand; see its SOURCE.md)."""
 from __future__ import annotations
 
 from ..context import BuildContext
@@ -8,9 +8,11 @@ from ..staging_spec import Col, StagingSpec, load
 
 SOURCE = "dep_edih_funding"
 # used as EU contributions: country_eu_budget, country_eu_budget_derived (EU share worked out from a published
-# national or EU + national figure, see the row's note), edih_eu_contribution, edih_eu_contribution_approx;
+# national or EU + national figure, see the row's note), edih_eu_contribution, edih_eu_contribution_approx,
+# edih_eu_contribution_derived (one EDIH's EU share worked out from its published total budget or co-financing);
 # kept for traceability only: the others (see SOURCE.md)
-FIGURE_KINDS = ["country_eu_budget", "country_eu_budget_derived", "edih_eu_contribution", "edih_eu_contribution_approx", "eu_total_budget",
+FIGURE_KINDS = ["country_eu_budget", "country_eu_budget_derived", "edih_eu_contribution", "edih_eu_contribution_approx",
+                "edih_eu_contribution_derived", "eu_total_budget",
                 "country_eu_budget_programme", "edih_eu_plus_national_per_year", "all_sources_total",
                 "national_cofinancing", "edih_amount_unclear"]
 

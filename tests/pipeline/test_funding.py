@@ -27,9 +27,11 @@ def test_published_edih_figures_are_matched_to_their_hub(wh):
 
 
 def test_figures_that_are_not_eu_contributions_are_never_used(wh):
-    # figures that do not say whether they are EU money (ES Madrid, CZ CTU) or cover seven years (HR): no amount
-    amounts = wh.execute("""SELECT count(eu_contribution_eur) FROM dep_edih_funding
-                            WHERE country_code IN ('ES', 'CZ', 'HR')""").fetchone()[0]
+    # figures that do not say whether they are EU money (EDIH Madrid, EDIH CTU, DIGI-SI, Flanders AI EDIH), give only a
+    # share of a budget (POLYTRONICS) or cover seven years (HR): no amount
+    amounts = wh.execute("""SELECT count(d.eu_contribution_eur) FROM dep_edih_funding d JOIN hubs h USING (hub_id)
+                            WHERE d.country_code IN ('CZ', 'HR')
+                               OR h.name IN ('EDIH MADRID REGION', 'DIGI-SI', 'Flanders AI EDIH', 'POLYTRONICS')""").fetchone()[0]
     assert amounts == 0
     # IE / NL (EU + national totals) and AT / IT (national co-financing, 50/50 stated) enter only as derived EU
     # amounts: the derived figure, never the published total itself
@@ -40,6 +42,27 @@ def test_figures_that_are_not_eu_contributions_are_never_used(wh):
                          WHERE country_code IN ('IE', 'NL', 'AT', 'IT')""").fetchone()[0] is True
     assert wh.execute("SELECT count(*) FROM dep_edih_funding WHERE basis NOT IN "
                       "('published', 'country_budget_share', 'not_found')").fetchone()[0] == 0
+
+
+def test_per_edih_figures_from_the_second_search_pass(wh):
+    # snapshot 2026-12b: DIGIS3 (ES) publishes its EU share (EUR 1.5 m of EUR 3.447 m, digis3.eu); four hubs publish a
+    # total budget or a regional 50 % co-financing, from which the EU half is DERIVED and flagged as an estimate
+    rows = {r[0]: r[1:] for r in wh.execute("""SELECT h.name, d.eu_contribution_eur, d.basis, d.is_estimate, d.note
+                                                FROM dep_edih_funding d JOIN hubs h USING (hub_id)
+                                                WHERE h.name IN ('DIGIS3', 'sustAIn.brussels', 'EDIH-GE', 'DIVA',
+                                                                 'Aero EDIH')""").fetchall()}
+    assert rows["DIGIS3"][:3] == (1_500_000, "published", False)
+    derived = {"sustAIn.brussels": 2_100_000, "EDIH-GE": 1_900_000, "DIVA": 2_950_000, "Aero EDIH": 1_550_000}
+    for name, amount in derived.items():
+        eur, basis, is_estimate, note = rows[name]
+        assert (eur, basis, is_estimate) == (amount, "published", True), name
+        assert note.startswith("derived from the hub's published budget"), name
+    # 16 of 27 countries have an amount (12 before the second pass: + BE, ES, FR, SE, each for some of its EDIHs)
+    countries = {r[0] for r in wh.execute("SELECT DISTINCT country_code FROM dep_edih_funding "
+                                          "WHERE eu_contribution_eur IS NOT NULL").fetchall()}
+    assert countries == set("AT BE DE DK EL ES FI FR IE IT LV NL PL RO SE SI".split())
+    total, n = wh.execute("SELECT sum(eu_contribution_eur), count(eu_contribution_eur) FROM dep_edih_funding").fetchone()
+    assert total == pytest.approx(175_394_000) and n == 75
 
 
 def test_dep_regional_split_keeps_the_country_total(wh):
