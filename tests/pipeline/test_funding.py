@@ -28,18 +28,20 @@ def test_published_edih_figures_are_matched_to_their_hub(wh):
 
 def test_figures_that_are_not_eu_contributions_are_never_used(wh):
     # figures that do not say whether they are EU money (EDIH Madrid, EDIH CTU, DIGI-SI, Flanders AI EDIH), give only a
-    # share of a budget (POLYTRONICS) or cover seven years (HR): no amount
+    # share of a budget (POLYTRONICS); Croatia's seven-year envelope (EUR 12.7 m) is never the amount
     amounts = wh.execute("""SELECT count(d.eu_contribution_eur) FROM dep_edih_funding d JOIN hubs h USING (hub_id)
-                            WHERE d.country_code IN ('CZ', 'HR')
+                            WHERE d.country_code IN ('CZ')
                                OR h.name IN ('EDIH MADRID REGION', 'DIGI-SI', 'Flanders AI EDIH', 'POLYTRONICS')""").fetchone()[0]
     assert amounts == 0
     # IE / NL (EU + national totals) and AT / IT (national co-financing, 50/50 stated) enter only as derived EU
     # amounts: the derived figure, never the published total itself
     derived = dict(wh.execute("""SELECT country_code, sum(eu_contribution_eur) FROM dep_edih_funding
-                                 WHERE country_code IN ('IE', 'NL', 'AT', 'IT') GROUP BY 1""").fetchall())
-    assert derived == pytest.approx({"IE": 5_700_000, "NL": 15_000_000, "AT": 8_390_000, "IT": 33_600_000})
+                                 WHERE country_code IN ('IE', 'NL', 'AT', 'IT', 'HR') GROUP BY 1""").fetchall())
+    # HR: EUR 10.8 m of national grant contracts (lider.media) with the 50/50 split EDIH Adria states
+    assert derived == pytest.approx({"IE": 5_700_000, "NL": 15_000_000, "AT": 8_390_000, "IT": 33_600_000,
+                                     "HR": 10_800_000})
     assert wh.execute("""SELECT bool_and(is_estimate AND note LIKE '%derived%') FROM dep_edih_funding
-                         WHERE country_code IN ('IE', 'NL', 'AT', 'IT')""").fetchone()[0] is True
+                         WHERE country_code IN ('IE', 'NL', 'AT', 'IT', 'HR')""").fetchone()[0] is True
     assert wh.execute("SELECT count(*) FROM dep_edih_funding WHERE basis NOT IN "
                       "('published', 'country_budget_share', 'not_found')").fetchone()[0] == 0
 
@@ -57,12 +59,12 @@ def test_per_edih_figures_from_the_second_search_pass(wh):
         eur, basis, is_estimate, note = rows[name]
         assert (eur, basis, is_estimate) == (amount, "published", True), name
         assert note.startswith("derived from the hub's published budget"), name
-    # 16 of 27 countries have an amount (12 before the second pass: + BE, ES, FR, SE, each for some of its EDIHs)
+    # 17 of 27 countries have an amount (12 before the second pass: + HR derived budget; BE, ES, FR, SE for some EDIHs)
     countries = {r[0] for r in wh.execute("SELECT DISTINCT country_code FROM dep_edih_funding "
                                           "WHERE eu_contribution_eur IS NOT NULL").fetchall()}
-    assert countries == set("AT BE DE DK EL ES FI FR IE IT LV NL PL RO SE SI".split())
+    assert countries == set("AT BE DE DK EL ES FI FR HR IE IT LV NL PL RO SE SI".split())
     total, n = wh.execute("SELECT sum(eu_contribution_eur), count(eu_contribution_eur) FROM dep_edih_funding").fetchone()
-    assert total == pytest.approx(175_394_000) and n == 75
+    assert total == pytest.approx(186_194_000) and n == 79
 
 
 def test_dep_regional_split_keeps_the_country_total(wh):
