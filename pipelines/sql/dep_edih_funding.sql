@@ -59,14 +59,15 @@ ORDER BY f.country_code, f.hub_id;
 
 -- dep_edih_funding_by_region: the EU contribution over the regions each EDIH serves (hub_service_nuts2; the address
 -- region where a hub has no served areas), split by the population share of its served NUTS 2 regions; NUTS 1 and 0 are
--- sums of NUTS 2. Only hubs with an amount; estimate_share = share of the money with basis country_budget_share.
+-- sums of NUTS 2. Only hubs with an amount; estimate_share = share of the money that is an estimate (is_estimate),
+-- budget_share = share with basis country_budget_share (the rest is per-EDIH: published, or derived from a hub's own figure).
 CREATE OR REPLACE TABLE dep_edih_funding_by_region AS
 WITH served AS (
-    SELECT d.hub_id, d.eu_contribution_eur, d.is_estimate, s.nuts2_code
+    SELECT d.hub_id, d.eu_contribution_eur, d.is_estimate, d.basis, s.nuts2_code
     FROM dep_edih_funding d JOIN hub_service_nuts2 s USING (hub_id)
     WHERE d.eu_contribution_eur IS NOT NULL
     UNION ALL
-    SELECT d.hub_id, d.eu_contribution_eur, d.is_estimate, h.nuts2_code
+    SELECT d.hub_id, d.eu_contribution_eur, d.is_estimate, d.basis, h.nuts2_code
     FROM dep_edih_funding d JOIN hubs h USING (hub_id)
     WHERE d.eu_contribution_eur IS NOT NULL AND h.nuts2_code IS NOT NULL
       AND d.hub_id NOT IN (SELECT hub_id FROM hub_service_nuts2)
@@ -80,20 +81,24 @@ WITH served AS (
            sum(eu_contribution_eur * coalesce(pop_share, 1.0 / n_regions)) AS eu_contribution_eur,
            sum(eu_contribution_eur * coalesce(pop_share, 1.0 / n_regions)) FILTER (WHERE is_estimate)
                AS estimated_eur,
+           sum(eu_contribution_eur * coalesce(pop_share, 1.0 / n_regions)) FILTER (WHERE basis = 'country_budget_share')
+               AS budget_share_eur,
            count(DISTINCT hub_id) AS n_edih
     FROM weighted GROUP BY 1
 ), levels AS (
-    SELECT nuts_code, 2 AS level, eu_contribution_eur, estimated_eur, n_edih FROM nuts2
+    SELECT nuts_code, 2 AS level, eu_contribution_eur, estimated_eur, budget_share_eur, n_edih FROM nuts2
     UNION ALL
-    SELECT r.parent_code, 1, sum(n.eu_contribution_eur), sum(n.estimated_eur), NULL
+    SELECT r.parent_code, 1, sum(n.eu_contribution_eur), sum(n.estimated_eur), sum(n.budget_share_eur), NULL
     FROM nuts2 n JOIN regions r ON r.nuts_code = n.nuts_code GROUP BY 1
     UNION ALL
     SELECT d.country_code, 0, sum(d.eu_contribution_eur),
-           sum(d.eu_contribution_eur) FILTER (WHERE d.is_estimate), count(*)
+           sum(d.eu_contribution_eur) FILTER (WHERE d.is_estimate),
+           sum(d.eu_contribution_eur) FILTER (WHERE d.basis = 'country_budget_share'), count(*)
     FROM dep_edih_funding d WHERE d.eu_contribution_eur IS NOT NULL GROUP BY 1
 )
 SELECT l.nuts_code, l.level::INTEGER AS level, l.eu_contribution_eur,
        round(coalesce(l.estimated_eur, 0) / nullif(l.eu_contribution_eur, 0), 4) AS estimate_share,
+       round(coalesce(l.budget_share_eur, 0) / nullif(l.eu_contribution_eur, 0), 4) AS budget_share,
        l.n_edih
 FROM levels l JOIN regions r ON r.nuts_code = l.nuts_code AND r.level = l.level
 ORDER BY l.level, l.nuts_code;

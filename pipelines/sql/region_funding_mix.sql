@@ -22,7 +22,7 @@ WITH grid AS (
                AS all_estimate
     FROM dep_edih_funding GROUP BY 1
 ), dep AS (
-    SELECT nuts_code, level, eu_contribution_eur, estimate_share FROM dep_edih_funding_by_region
+    SELECT nuts_code, level, eu_contribution_eur, estimate_share, budget_share FROM dep_edih_funding_by_region
 ), filled AS (
     SELECT g.*,
         CASE
@@ -47,8 +47,8 @@ WITH grid AS (
             WHEN g.funding_source = 'horizon' AND g.period = '2014-2020' THEN h.basis
             WHEN g.funding_source = 'horizon' AND g.period = '2021-2027' THEN he.basis
             WHEN g.funding_source = 'digital_europe_edih' AND g.period = '2021-2027' AND d.nuts_code IS NOT NULL THEN
-                CASE WHEN d.estimate_share >= 0.9999 THEN 'country_budget_share'
-                     WHEN d.estimate_share <= 0.0001 THEN 'published'
+                CASE WHEN d.budget_share >= 0.9999 THEN 'country_budget_share'
+                     WHEN d.budget_share <= 0.0001 THEN 'published'
                      ELSE 'published + country_budget_share' END
             WHEN g.funding_source = 'digital_europe_edih' AND g.period = '2021-2027'
                  AND dc.n_with_amount = dc.n_funded AND dc.n_funded > 0 THEN 'no EDIH serving the region'
@@ -86,7 +86,8 @@ WITH grid AS (
             WHEN d.nuts_code IS NOT NULL THEN
                 'Digital Europe EU contribution to EDIHs' ||
                 CASE WHEN g.level > 0 THEN ', split over the regions each EDIH serves by population share (estimate)' ELSE '' END ||
-                CASE WHEN d.estimate_share > 0 THEN '; includes the country''s EDIH budget split equally over its funded EDIHs (estimate)' ELSE '' END ||
+                CASE WHEN d.budget_share > 0 THEN '; includes the country''s EDIH budget split equally over its funded EDIHs (estimate)'
+                     WHEN d.estimate_share > 0 THEN '; derived from the hubs'' own published budgets (estimate)' ELSE '' END ||
                 CASE WHEN dc.n_with_amount < dc.n_funded THEN '; partial: ' || dc.n_with_amount || ' of ' || dc.n_funded || ' DEP-funded EDIHs of the country have a public figure' ELSE '' END
             WHEN dc.n_funded > 0 THEN
                 'no public Digital Europe amount found for this region''s EDIHs (' || dc.n_with_amount || ' of ' || dc.n_funded || ' EDIHs of the country have one; see funding_data_gaps)'
