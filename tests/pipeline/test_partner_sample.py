@@ -1,7 +1,8 @@
 """Partner suggestions against a hand-judged sample (tests/fixtures/partner_suggestions_sample.csv, README in
 tests/fixtures/partner_suggestions_sample.md): 46 suggestions for EU NUTS 2 regions, 2021-2027, judged 'plausible',
-'doubtful' or 'implausible' from the warehouse facts before the evidence rule PARTNER_LISTED_RULE was set (12 held
-out). The suggestions the built warehouse still makes must keep the precision measured in docs/methodology.md (T6)."""
+'doubtful' or 'implausible' from the warehouse facts before the evidence rule PARTNER_LISTED_RULE was set (34
+calibration, 12 held out), and 5 suggestions that entered the sampled lists with the rule ('entrant', judged after).
+The suggestions the built warehouse still makes must keep the precision measured in docs/methodology.md (T6)."""
 from __future__ import annotations
 
 import csv
@@ -38,13 +39,15 @@ def test_the_sample_is_spread_and_judged(judged):
     assert len({r["nuts_code"][:2] for r in judged}) >= 15
     assert {"within 500 km", "neighbouring region", "fallback: same country", "fallback: EU"} <= {
         r["rule"] for r in judged}
-    held_out = [r for r in judged if r["part"] == "held_out"]
-    assert 0.2 <= len(held_out) / len(judged) <= 0.3
+    first = [r for r in judged if r["part"] in ("calibration", "held_out")]  # drawn before the rule change
+    assert len(first) >= 40
+    assert 0.2 <= sum(r["part"] == "held_out" for r in first) / len(first) <= 0.3
 
 
 def test_suggestions_still_made_keep_their_precision(judged):
     present = [r for r in judged if r["now"]]
-    # 22 of 46 plausible (0.48) before the rule; 22 of 35 (0.63) of those the default rule still makes
+    # 22 of 46 plausible (0.48) before the rule; 22 of 35 (0.63) of those the default rule still makes, 25 of 40
+    # (0.625) with the 5 entrants
     assert len(present) >= 30
     assert precision(present) >= 0.60, precision(present)
     held_out = [r for r in present if r["part"] == "held_out"]
