@@ -88,6 +88,15 @@ PARTNER_PROXIMITY_POINTS = 30.0  # × (1 − distance_km / PARTNER_MAX_DISTANCE_
 PARTNER_SAME_COUNTRY_POINTS = 10.0
 PARTNER_NEIGHBOUR_POINTS = 10.0  # the hub lies in, or serves, a region (same NUTS level) that borders the region
 PARTNER_DEP_FUNDED_POINTS = 5.0  # the hub is a Digital Europe-funded EDIH
+# How a hub whose level in the domain rests only on a JRC 2022 sector list (evidence grade 'listed') is suggested:
+#   'as_others'  — scored like the others (no evidence points), the plain score order;
+#   'last'       — within a rule tier, after every hub whose level is declared in the EDIH catalogue or inferred from
+#                  its own description (suggested only where fewer than PARTNER_TOP_N such hubs meet the rule);
+#   'no_alternative' — only where no hub with a declared or inferred level meets the same rule tier (so a gap that
+#                  only listed hubs can fill keeps its suggestions; the other lists are shorter than PARTNER_TOP_N).
+# The hand-judged sample tests/fixtures/partner_suggestions_sample.csv found 1 of 14 'listed' suggestions plausible
+# against 21 of 32 for the other grades (docs/methodology.md, T6).
+PARTNER_LISTED_RULE = "no_alternative"
 # maximum score: 40 + 5 + 30 + 10 + 10 + 5 = 100. Every suggested hub already has the covering level; among them a
 # hub next door comes before a stronger one far away (Mazowieckie's agri-food gap: the Warsaw EDIH at level 3, 79 km,
 # neighbour, 79.3 points, before Wrocław's at level 5, 294 km, 72.4), and at equal competence a hub of the same country
@@ -118,6 +127,7 @@ def sql_params() -> dict[str, object]:
         "same_country_points": PARTNER_SAME_COUNTRY_POINTS,
         "neighbour_points": PARTNER_NEIGHBOUR_POINTS,
         "dep_funded_points": PARTNER_DEP_FUNDED_POINTS,
+        "partner_listed_rule": PARTNER_LISTED_RULE,
         "earth_radius_km": EARTH_RADIUS_KM,
         "relation_weight_default": RELATION_WEIGHT_DEFAULT,
         "national_weight_with_regional": NATIONAL_WEIGHT_WITH_REGIONAL,

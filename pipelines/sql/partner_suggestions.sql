@@ -14,7 +14,11 @@
 -- + $same_country_points if the hub is in the region's country
 -- + $neighbour_points if the hub lies in or serves a region (same NUTS level) bordering the region
 -- + $dep_funded_points if the hub is a Digital Europe-funded EDIH
--- Ranked by rule tier (the rule before the fallbacks), then score, distance, hub_id; the top $partner_top_n kept.
+-- Hubs whose level rests on a JRC 2022 sector list only (evidence grade 'listed'), by $partner_listed_rule:
+-- 'no_alternative' — kept only when no hub with a declared or inferred level meets the same rule tier; 'last' — ranked
+-- after those hubs; 'as_others' — no difference.
+-- Ranked by rule tier (the rule before the fallbacks), then (for 'last') listed after the others, then score,
+-- distance, hub_id; the top $partner_top_n kept.
 CREATE OR REPLACE TABLE partner_suggestions_ranked AS
 WITH targets AS (
     SELECT s.nuts_code, s.level, s.domain_code, s.status, s.best_local_level
@@ -48,6 +52,12 @@ WITH targets AS (
     SELECT * FROM candidates
     WHERE rule_tier IS NOT NULL
     QUALIFY rule_tier = min(rule_tier) OVER (PARTITION BY nuts_code, level, domain_code)
+), evidence_filtered AS (
+    -- a level from a JRC sector list only where no declared or inferred level meets the same rule tier
+    SELECT * FROM eligible
+    QUALIFY NOT ($partner_listed_rule = 'no_alternative' AND evidence_grade = 'listed'
+                 AND count(*) FILTER (WHERE evidence_grade <> 'listed')
+                         OVER (PARTITION BY nuts_code, level, domain_code) > 0)
 ), scored AS (
     SELECT *,
         $points_per_level * competence_level AS points_level,
@@ -56,13 +66,14 @@ WITH targets AS (
         CASE WHEN same_country THEN $same_country_points ELSE 0 END AS points_same_country,
         CASE WHEN neighbour OR serves_neighbour THEN $neighbour_points ELSE 0 END AS points_neighbour,
         CASE WHEN dep_funded_edih THEN $dep_funded_points ELSE 0 END AS points_dep_funded
-    FROM eligible
+    FROM evidence_filtered
 ), totals AS (
     SELECT *, points_level + points_evidence + points_proximity + points_same_country + points_neighbour
               + points_dep_funded AS score
     FROM scored
 ), best AS (
-    SELECT arg_min(totals, {'neg_score': -score, 'distance_km': distance_km, 'hub_id': hub_id},
+    SELECT arg_min(totals, {'listed_last': CASE WHEN $partner_listed_rule = 'last' AND evidence_grade = 'listed' THEN 1 ELSE 0 END,
+                            'neg_score': -score, 'distance_km': distance_km, 'hub_id': hub_id},
                    $partner_top_n) AS top
     FROM totals
     GROUP BY nuts_code, level, domain_code
@@ -99,6 +110,10 @@ SELECT
                  || coalesce(', EU contribution EUR ' || printf('%.1f', f.eu_contribution_eur / 1e6) || ' m'
                              || CASE WHEN f.is_estimate THEN ' (estimate)' ELSE '' END, '')
                  || ' (+' || printf('%g', p.points_dep_funded) || ')' END,
+        CASE WHEN $partner_listed_rule = 'no_alternative' AND p.evidence_grade = 'listed'
+             THEN 'level from a JRC 2022 sector list only: no hub with a declared or inferred level meets the rule'
+             WHEN $partner_listed_rule = 'last' AND p.evidence_grade = 'listed'
+             THEN 'level from a JRC 2022 sector list only: after hubs with a declared or inferred level' END,
         CASE WHEN p.is_associated_country THEN 'hub in a Digital Europe associated country (' || h.country_code || ')' END,
         CASE p.rule_tier WHEN 2 THEN 'no hub within ' || CAST($partner_max_distance_km AS BIGINT)
                                      || ' km or next door: best in the country'

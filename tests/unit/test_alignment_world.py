@@ -292,21 +292,18 @@ def test_partner_ranking_computed_by_hand(world):
         # and uk:1 (not EU, not associated) are not candidates.
         # edih:3: level 4 declared 32 + 5 + proximity (222 km) 16.66 + DEP-funded 5 → 58.66
         ("AA11", "CYB", 1, "edih:3", round(32 + 5 + proximity(d2) + 5, 2), "strengthen", "within 500 km"),
-        # jrc:11: level 5 listed 40 + proximity (211 km) 17.32 → 57.32
-        ("AA11", "CYB", 2, "jrc:11", round(40 + proximity(d19), 2), "strengthen", "within 500 km"),
+        # jrc:11 (level 5, but only from a JRC sector list: 'listed') is not suggested — PARTNER_LISTED_RULE
+        # 'no_alternative': hubs with a declared level meet the same rule
         # no:1 (Norway, associated): level 3 declared 24 + 5 + proximity (174 km) 19.58 + DEP-funded 5 → 53.58
-        ("AA11", "CYB", 3, "no:1", round(24 + 5 + proximity(no1_aa11) + 5, 2), "strengthen", "within 500 km"),
+        ("AA11", "CYB", 2, "no:1", round(24 + 5 + proximity(no1_aa11) + 5, 2), "strengthen", "within 500 km"),
         # AA11 × TOUR is uncovered: 'fill'. edih:2: 24 + 5 + proximity (111 km) + same country 10 + neighbour 10
         ("AA11", "TOUR", 1, "edih:2", round(24 + 5 + proximity(d1) + 10 + 10, 2), "fill", "within 500 km"),
-        ("AA11", "TOUR", 2, "jrc:11", round(24 + proximity(d19), 2), "fill", "within 500 km"),
         # AA12 × CYB weak. edih:3: 32 + 5 + proximity (111 km) 23.33 + neighbour across the border 10 + 5 → 75.33
         ("AA12", "CYB", 1, "edih:3", round(32 + 5 + proximity(d1) + 10 + 5, 2), "strengthen", "within 500 km"),
-        # jrc:11: 40 + proximity (100 km) 24.00 + 10 → 74.00
-        ("AA12", "CYB", 2, "jrc:11", round(40 + proximity(d09) + 10, 2), "strengthen", "within 500 km"),
         # far:1 is 667 km away but serves BB11, which borders AA12: 40 + 5 + 0 + 10 + 5 = 60
-        ("AA12", "CYB", 3, "far:1", 60.0, "strengthen", "serves a neighbouring region"),
+        ("AA12", "CYB", 2, "far:1", 60.0, "strengthen", "serves a neighbouring region"),
         # no:1: 24 + 5 + proximity (133 km) 21.99 + 5 → 55.99; uk:1 (89 km) never
-        ("AA12", "CYB", 4, "no:1", round(24 + 5 + proximity(no1_aa12) + 5, 2), "strengthen", "within 500 km"),
+        ("AA12", "CYB", 3, "no:1", round(24 + 5 + proximity(no1_aa12) + 5, 2), "strengthen", "within 500 km"),
     ]
 
 
@@ -331,6 +328,20 @@ def test_partner_fallback_when_nothing_meets_the_distance_rule(tmp_path):
     got = rows(con, """SELECT hub_id, rule, meets_distance_rule, round(distance_km) FROM partner_suggestions
                        WHERE nuts_code = 'AA11' AND domain_code = 'TOUR' AND period = '2021-2027'""")
     assert got == [("far:1", "fallback: EU", False, round(7 * KM_PER_DEGREE))]
+    con.close()
+
+
+def test_a_sector_list_hub_is_suggested_when_it_is_the_only_one(tmp_path):
+    """AA11 × TOUR without edih:2 having Tourism: jrc:11 (TOUR 3 from a JRC sector list, 211 km) is the only hub meeting
+    the rule → suggested (PARTNER_LISTED_RULE 'no_alternative'), its reasons saying why: 24 + 17.32 = 41.32."""
+    competences = read_world("hub_competences")
+    competences = competences[~((competences.domain_code == "TOUR") & (competences.hub_id == "edih:2"))]
+    con = build_world(tmp_path, {"hub_competences": competences})
+    got = rows(con, """SELECT hub_id, rank, score, evidence_grade, rule, reasons FROM partner_suggestions
+                       WHERE nuts_code = 'AA11' AND domain_code = 'TOUR' AND period = '2021-2027'""")
+    assert [g[:5] for g in got] == [("jrc:11", 1, round(24 + proximity(1.9 * KM_PER_DEGREE), 2), "listed",
+                                     "within 500 km")]
+    assert "level from a JRC 2022 sector list only: no hub with a declared or inferred level meets the rule" in got[0][5]
     con.close()
 
 

@@ -49,9 +49,10 @@ def test_export_frames_of_one_country(con):
     assert list(frames) == ["README", "regions", "gaps", "partner_suggestions", "unaligned_competences", "columns"]
     assert set(frames["regions"].nuts_code) == {"AA", "AA1", "AA11", "AA12"}
     assert set(frames["gaps"].nuts_code) == {"AA", "AA1", "AA11", "AA12"}
-    # atlas-method-2.0 (tests/unit/test_alignment_world.py): AA11 × CYB 3 and × TOUR 2, AA12 × CYB 4; AA1 and AA × CYB
-    # (weak) 4 each: jrc:11, edih:3, no:1 and far:1 (serves BB1 / BB, which border them)
-    assert len(frames["partner_suggestions"]) == 17
+    # atlas-method-2.0 (tests/unit/test_alignment_world.py): AA11 × CYB 2 and × TOUR 1, AA12 × CYB 3; AA1 and AA × CYB
+    # (weak) 3 each: edih:3, no:1 and far:1 (serves BB1 / BB, which border them); jrc:11's levels come from a JRC
+    # sector list and give way to declared hubs (PARTNER_LISTED_RULE)
+    assert len(frames["partner_suggestions"]) == 12
     assert set(frames["unaligned_competences"].nuts_code) == {"AA", "AA1", "AA11", "AA12"}
     for name in ("regions", "gaps", "partner_suggestions", "unaligned_competences"):
         assert set(frames[name].method_version) == {method.METHOD_VERSION}, name

@@ -102,12 +102,12 @@ def test_a_new_hub_closes_a_gap_and_replaces_partner_suggestions(world, ref):
     changes = {(r.nuts_code, r.domain_code): r.change for r in result.gap_changes.itertuples()}
     assert changes == {("AA12", "CYB"): "gap closed", ("AA1", "CYB"): "gap closed", ("AA", "CYB"): "gap closed"}
     partners = result.new_partners
-    # AA12's CYB suggestions (README: edih:3 75.33, jrc:11 74.00, far:1 60.00, no:1 55.99) all go
+    # AA12's CYB suggestions (README: edih:3 75.33, far:1 60.00, no:1 55.99; jrc:11 rests on a JRC sector list and
+    # gives way to them) all go
     gone = partners[(partners.nuts_code == "AA12")]
-    assert sorted(zip(gone.hub_id, gone.score)) == [("edih:3", 75.33), ("far:1", 60.0), ("jrc:11", 74.0),
-                                                     ("no:1", 55.99)]
+    assert sorted(zip(gone.hub_id, gone.score)) == [("edih:3", 75.33), ("far:1", 60.0), ("no:1", 55.99)]
     # the new hub strengthens AA11's weak CYB: 8 × 4 + 5 declared + 30 × (1 − 111.195/500) + 10 same country
-    # + 10 neighbour = 80.33, ranked first (before edih:3 58.66, jrc:11 57.32, no:1 53.58)
+    # + 10 neighbour = 80.33, ranked first (before edih:3 58.66, no:1 53.58)
     new = partners[partners.change == "new suggestion"]
     assert list(zip(new.nuts_code, new.hub_id, new["rank"], new.score)) == [("AA11", "upload:hub:2", 1, 80.33)]
 
