@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,7 +18,8 @@ if str(ROOT) not in sys.path:
 
 import duckdb  # noqa: E402
 
-from pipelines import export, paths, runner  # noqa: E402
+from benchmarks import warehouse_to_measure
+from pipelines import export  # noqa: E402
 
 RUNS = 5
 
@@ -38,15 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--country", default="ES")
     parser.add_argument("--warehouse", type=Path, default=None)
     args = parser.parse_args(argv)
-    warehouse = args.warehouse
-    if warehouse is None:
-        if paths.WAREHOUSE.exists() and not runner.is_stale(paths.WAREHOUSE):
-            warehouse = paths.WAREHOUSE
-        else:
-            warehouse = Path(tempfile.mkdtemp(prefix="bench_export_")) / "atlas.duckdb"
-            t0 = time.perf_counter()
-            runner.build(target=warehouse, log=lambda _m: None)
-            print(f"built a fresh warehouse in {time.perf_counter() - t0:.2f}s: {warehouse}")
+    warehouse = warehouse_to_measure(args.warehouse, "bench_export_")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         code = export.normalise_country(con, args.country)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +19,8 @@ if str(ROOT) not in sys.path:
 
 import duckdb  # noqa: E402
 
-from pipelines import paths, runner, whatif  # noqa: E402
+from benchmarks import warehouse_to_measure
+from pipelines import whatif  # noqa: E402
 from pipelines.coding import PriorityCoder, load_taxonomy  # noqa: E402
 from pipelines.method_engine import compute_alignment  # noqa: E402
 
@@ -56,13 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=None)
     args = parser.parse_args(argv)
-    warehouse = args.warehouse
-    if warehouse is None:
-        if paths.WAREHOUSE.exists() and not runner.is_stale(paths.WAREHOUSE):
-            warehouse = paths.WAREHOUSE
-        else:
-            warehouse = Path(tempfile.mkdtemp(prefix="bench_whatif_")) / "atlas.duckdb"
-            runner.build(target=warehouse, log=lambda _m: None)
+    warehouse = warehouse_to_measure(args.warehouse, "bench_whatif_")
     source = duckdb.connect(str(warehouse), read_only=True)
     try:
         t0 = time.perf_counter()
