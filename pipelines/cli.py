@@ -44,20 +44,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from . import export
 
     t0 = time.perf_counter()
-    con = export_target.open_warehouse(args.warehouse)
-    try:
-        code = export.normalise_country(con, args.country)
-        payloads = export_target.export_payloads(con, code, args.format)
-    except duckdb.Error as exc:
-        raise export_target.warehouse_problem(exc, Path(args.warehouse)) from exc
-    finally:
-        con.close()
-    files, default_folder = export_target.planned_files(args.format, args.out, code, list(payloads))
-    export_target.check_targets(files, args.force, default_folder)
-    try:
-        written = export_target.write_files(list(payloads.values()), files)
-    except OSError as exc:
-        raise export_target.write_problem(exc, files) from exc
+    written = export.export(args.country, args.format, args.out, warehouse=args.warehouse, force=args.force)
     for path in written:
         print(f"wrote {path}")
     print(f"export took {time.perf_counter() - t0:.2f}s")
@@ -74,14 +61,12 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
         existing = sorted(folder.glob("whatif_*.csv")) if folder.is_dir() else []
         probe = existing or [folder / "whatif_figures.csv", folder / "whatif_gap_changes.csv"]
         export_target.check_targets(probe, args.force, default_folder=False)
-    if args.warehouse:
-        export_target.open_warehouse(Path(args.warehouse)).close()
-    else:
-        export_target.open_warehouse(paths.WAREHOUSE).close()
+    warehouse = Path(args.warehouse or paths.WAREHOUSE)
+    export_target.open_warehouse(warehouse).close()
     try:
         return main_cli(args)
     except duckdb.Error as exc:
-        raise export_target.warehouse_problem(exc, Path(args.warehouse or paths.WAREHOUSE)) from exc
+        raise export_target.warehouse_problem(exc, warehouse) from exc
     except OSError as exc:
         raise export_target.write_problem(exc, [Path(args.out or ".")]) from exc
 

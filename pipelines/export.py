@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import columns as column_dictionary
 from . import explain
-from . import method, paths
+from . import export_target, method, paths
 from .errors import PipelineError
 
 FORMATS = ("xlsx", "csv", "parquet")
@@ -280,13 +280,23 @@ def _xlsx_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def to_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> bytes:
-    """xlsx: one workbook, a sheet per frame (README first); csv / parquet: a zip with a file per frame + README.md."""
-    if fmt not in FORMATS:
-        raise PipelineError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+def _prepared(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Formulas neutralised, missing values blank, README first: what every written file holds."""
     frames = {name: blank_missing(neutralise_formulas(frame)) for name, frame in frames.items()}
     if "README" in frames:
         frames = {"README": frames["README"], **{k: v for k, v in frames.items() if k != "README"}}
+    return frames
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise PipelineError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def to_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> bytes:
+    """xlsx: one workbook, a sheet per frame (README first); csv / parquet: a zip with a file per frame + README.md."""
+    _check_format(fmt)
+    frames = _prepared(frames)
     if fmt == "xlsx":
         return _xlsx_bytes(frames)
     buffer = io.BytesIO()
@@ -294,6 +304,16 @@ def to_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> bytes:
         for name, data in _file_bytes(frames, fmt).items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def file_payloads(frames: dict[str, pd.DataFrame], fmt: str, code: str | None) -> dict[str, bytes]:
+    """The files of an export by file name: one workbook for xlsx; README.md plus a file per table for csv / parquet
+    (the same bytes as inside `to_bytes`'s zip)."""
+    _check_format(fmt)
+    frames = _prepared(frames)
+    if fmt == "xlsx":
+        return {f"{export_target.stem(code)}.xlsx": _xlsx_bytes(frames)}
+    return _file_bytes(frames, fmt)
 
 
 def _file_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> dict[str, bytes]:
@@ -311,31 +331,24 @@ def _file_bytes(frames: dict[str, pd.DataFrame], fmt: str) -> dict[str, bytes]:
     return files
 
 
-def export(country: str | None, fmt: str, out: Path | None, warehouse: Path = paths.WAREHOUSE) -> list[Path]:
-    """Write the export of `country` (None = EU-wide) as xlsx (one file) or csv / parquet (a folder of files)."""
-    if fmt not in FORMATS:
-        raise PipelineError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+def export(country: str | None, fmt: str, out: Path | None, warehouse: Path = paths.WAREHOUSE,
+           force: bool = False) -> list[Path]:
+    """Write the export of `country` (None = EU-wide) as xlsx (one file) or csv / parquet (a folder of files), after
+    the checks of `export_target.check_targets` (no overwrite without `force`, no silent mkdir), atomically. The
+    command line's `export` is this function; warehouse errors become `export_target.WarehouseProblem`."""
+    _check_format(fmt)
     warehouse = Path(warehouse)
-    if not warehouse.exists():
-        raise PipelineError(f"no warehouse at {warehouse}: run `python -m pipelines build` first")
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = export_target.open_warehouse(warehouse)
     try:
         code = normalise_country(con, country)
-        frames = export_frames(con, code)
+        payloads = file_payloads(export_frames(con, code), fmt, code)
+    except duckdb.Error as exc:
+        raise export_target.warehouse_problem(exc, warehouse) from exc
     finally:
         con.close()
-    stem = f"s3-hub-atlas_{code or 'EU'}"
-    if fmt == "xlsx":
-        target = Path(out) if out is not None else paths.EXPORTS / f"{stem}.xlsx"
-        if target.is_dir():
-            target = target / f"{stem}.xlsx"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(to_bytes(frames, "xlsx"))
-        return [target]
-    folder = Path(out) if out is not None else paths.EXPORTS / f"{stem}_{fmt}"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in _file_bytes(frames, fmt).items():
-        (folder / name).write_bytes(data)
-        written.append(folder / name)
-    return written
+    files, default_folder = export_target.planned_files(fmt, out, code, list(payloads))
+    export_target.check_targets(files, force, default_folder)
+    try:
+        return export_target.write_files(list(payloads.values()), files)
+    except OSError as exc:
+        raise export_target.write_problem(exc, files) from exc

@@ -1,17 +1,15 @@
 """Where an export may be written, checked before anything is written, and the warehouse opened for it with every
 DuckDB failure turned into a message that says what to do (the CLI side of issue 11, items 4 and 5).
 
-- `export_payloads(con, code, fmt)` / `planned_files(fmt, out, code, names)` / `write_files(...)`: the files of an
-  export (made by pipelines.export), where they go for --out, written atomically.
+- `planned_files(fmt, out, code, names)` / `write_files(...)`: where the files of an export (made by
+  `pipelines.export.file_payloads`) go for --out, written atomically; `pipelines.export.export` uses them.
 - `check_targets(files, force, default_folder)`: refuses existing files without --force, a missing folder (no
   silent mkdir, except the project's own default exports/ folder), a folder that is a file or not writable.
 - `warehouse_problem(exc, warehouse)`: the message and exit code for a DuckDB error on opening or querying.
 """
 from __future__ import annotations
 
-import io
 import os
-import zipfile
 from pathlib import Path
 
 import duckdb
@@ -48,20 +46,8 @@ def stem(code: str | None) -> str:
     return f"s3-hub-atlas_{code or 'EU'}"
 
 
-def export_payloads(con: duckdb.DuckDBPyConnection, code: str | None, fmt: str) -> dict[str, bytes]:
-    """The files of an export, by file name, made by pipelines.export (the same bytes `export.export` writes): one
-    workbook for xlsx; README.md plus a file per table for csv / parquet (unpacked from `export.to_bytes`'s zip)."""
-    from . import export
-
-    frames = export.export_frames(con, code)
-    if fmt == "xlsx":
-        return {f"{stem(code)}.xlsx": export.to_bytes(frames, "xlsx")}
-    with zipfile.ZipFile(io.BytesIO(export.to_bytes(frames, fmt))) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
 def planned_files(fmt: str, out: Path | None, code: str | None, names: list[str]) -> tuple[list[Path], bool]:
-    """Where the files `names` (export_payloads) go for this --out (the rules of pipelines.export.export), and
+    """Where the files `names` (pipelines.export.file_payloads) go for this --out, and
     whether their folder is the project's default exports/ folder (which may be created)."""
     if fmt == "xlsx":
         if out is None:
