@@ -59,11 +59,7 @@ if uploaded is None:
 
 
 def _download_table(frame, name: str, caption: str | None = None) -> None:
-    if caption:
-        st.caption(caption)
-    st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button("Download CSV", whatif.csv_bytes(frame), f"whatif_{name}.csv", "text/csv",
-                       on_click="ignore", key=f"dl-whatif-{name}")
+    layout.table(frame, f"whatif_{name}", caption)  # the project's table: labels, '—' for missing, CSV download
 
 
 content = uploaded.getvalue()
