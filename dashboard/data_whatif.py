@@ -52,6 +52,12 @@ def run(upload: whatif.Upload, mode: str) -> whatif.WhatIfResult:
         cursor.close()
 
 
+@st.cache_data(show_spinner=False)
+def template_bytes(kind: str, fmt: str = "csv") -> bytes:
+    """The upload templates never change: written once, not on every rerun."""
+    return whatif.template_bytes(kind, fmt)
+
+
 def domain_list() -> pd.DataFrame:
     return data.query("SELECT domain_code, label, facet FROM domains ORDER BY facet DESC, domain_code")
 

@@ -29,7 +29,7 @@ from . import method, paths
 from .coding import PriorityCoder, load_taxonomy
 from .context import BuildContext
 from .errors import InputFileError, PipelineError
-from .export import neutralise_formulas
+from .export import csv_bytes, neutralise_formulas  # csv_bytes: the project's one CSV writer
 
 MAX_BYTES = 1_000_000  # 1 MB: a draft list of priorities or hubs is a few kB
 MAX_ROWS = 500
@@ -233,6 +233,16 @@ def _formula(value: str) -> bool:
     return value.startswith(FORMULA_START)
 
 
+def _formula_cells(rec: dict, columns: tuple[str, ...], row: int, problems: list[Problem]) -> bool:
+    """Report each cell of `columns` that starts like a spreadsheet formula; True when there was one."""
+    before = len(problems)
+    for col in columns:
+        if _formula(rec.get(col, "")):
+            problems.append(Problem(row, col, f"the cell starts with '{rec[col][0]}' like a spreadsheet formula",
+                                    "plain text (formulas are never run)"))
+    return len(problems) > before
+
+
 def _nuts(ref: Reference, value: str, row: int, column: str, levels: tuple[int, ...],
           problems: list[Problem]) -> str | None:
     code = value.strip().upper().replace(" ", "")
@@ -272,11 +282,7 @@ def validate_priorities(frame: pd.DataFrame, ref: Reference, file_name: str = ""
         return upload
     for i, rec in enumerate(frame.to_dict("records")):
         row, before = i + 2, len(upload.problems)
-        for col in ("nuts_code", "title", "description", "domains"):
-            if _formula(rec.get(col, "")):
-                upload.problems.append(Problem(row, col, f"the cell starts with '{rec[col][0]}' like a spreadsheet "
-                                               "formula", "plain text (formulas are never run)"))
-        if len(upload.problems) > before:
+        if _formula_cells(rec, ("nuts_code", "title", "description", "domains"), row, upload.problems):
             continue
         code = _nuts(ref, rec["nuts_code"], row, "nuts_code", (0, 1, 2, 3), upload.problems) \
             if rec["nuts_code"] else upload.problems.append(
@@ -339,11 +345,7 @@ def validate_hubs(frame: pd.DataFrame, ref: Reference, file_name: str = "") -> U
         return upload
     for i, rec in enumerate(frame.to_dict("records")):
         row, before = i + 2, len(upload.problems)
-        for col in ("name", "address", "nuts_code", "served_nuts_codes", "competences", "hub_type"):
-            if _formula(rec.get(col, "")):
-                upload.problems.append(Problem(row, col, f"the cell starts with '{rec[col][0]}' like a spreadsheet "
-                                               "formula", "plain text (formulas are never run)"))
-        if len(upload.problems) > before:
+        if _formula_cells(rec, ("name", "address", "nuts_code", "served_nuts_codes", "competences", "hub_type"), row, upload.problems):
             continue
         if not rec["name"]:
             upload.problems.append(Problem(row, "name", "empty", "the hub's name"))
@@ -754,13 +756,6 @@ def run_whatif(source: duckdb.DuckDBPyConnection, upload: Upload, ref: Reference
 
 
 # --- files out ----------------------------------------------------------------------------------------------------
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, formulas neutralised: the project's CSV helper when present, else the same rules here."""
-    try:
-        from .export import csv_bytes as project_csv_bytes  # added by the dashboard branch
-    except ImportError:
-        return "\ufeff".encode() + neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
-    return project_csv_bytes(frame)
 
 
 def template_bytes(kind: str, fmt: str = "csv") -> bytes:

@@ -41,10 +41,10 @@ with st.expander("Templates and rules", expanded=False):
                 "(`,` or `;` separated) or Excel .xlsx. Cells starting with `=`, `+` or `@` are refused "
                 "(formulas are never run).")
     c1, c2 = st.columns(2)
-    c1.download_button("Template (CSV)", whatif.template_bytes(kind), f"whatif_{kind}_template.csv", "text/csv",
-                       on_click="ignore", key=f"tpl-csv-{kind}")
-    c2.download_button("Template (Excel)", whatif.template_bytes(kind, "xlsx"), f"whatif_{kind}_template.xlsx",
-                       on_click="ignore", key=f"tpl-xlsx-{kind}")
+    c1.download_button("Template (CSV)", data_whatif.template_bytes(kind), f"whatif_{kind}_template.csv",
+                       "text/csv", on_click="ignore", key=f"tpl-csv-{kind}")
+    c2.download_button("Template (Excel)", data_whatif.template_bytes(kind, "xlsx"),
+                       f"whatif_{kind}_template.xlsx", on_click="ignore", key=f"tpl-xlsx-{kind}")
     domains = data_whatif.domain_list()
     st.dataframe(domains, hide_index=True, height=220)
     st.download_button("Domain list (CSV)", whatif.csv_bytes(domains), "taxonomy_domains.csv", "text/csv",
@@ -59,11 +59,7 @@ if uploaded is None:
 
 
 def _download_table(frame, name: str, caption: str | None = None) -> None:
-    if caption:
-        st.caption(caption)
-    st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button("Download CSV", whatif.csv_bytes(frame), f"whatif_{name}.csv", "text/csv",
-                       on_click="ignore", key=f"dl-whatif-{name}")
+    layout.table(frame, f"whatif_{name}", caption)  # the project's table: labels, '—' for missing, CSV download
 
 
 content = uploaded.getvalue()
@@ -141,6 +137,8 @@ with tabs[3]:
                     "evidence and weight) or placed (hubs).")
 with tabs[4]:
     _download_table(problems, "validation_all")
-st.download_button("Download everything (Excel)", whatif.result_xlsx(result), "whatif_result.xlsx",
+if "xlsx" not in state:  # written once per result, not on every rerun of the page
+    state["xlsx"] = whatif.result_xlsx(result)
+st.download_button("Download everything (Excel)", state["xlsx"], "whatif_result.xlsx",
                    on_click="ignore", key="dl-whatif-xlsx", type="primary")
 layout.footer(data.build_info())
