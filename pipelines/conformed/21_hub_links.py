@@ -39,8 +39,7 @@ def place_words(con) -> frozenset[str]:
     return frozenset(words - GENERIC_NAME_WORDS)
 
 
-def _links(hubs: pd.DataFrame, same_catalogue: bool = False, places: frozenset[str] = frozenset()) -> pd.DataFrame:
-    recs = hl.records(hubs, hl.load_renamings(paths.TAXONOMY / "hub_renamings.csv"))
+def _links(recs: list[hl.Record], same_catalogue: bool = False, places: frozenset[str] = frozenset()) -> pd.DataFrame:
     rows = []
     for a, b, ev in hl.candidate_pairs(recs, same_catalogue, places):
         confidence = hl.decide(ev, same_catalogue)
@@ -55,8 +54,10 @@ def run(ctx: BuildContext) -> int:
     hubs = con.execute("""SELECT hub_id, source, name, title, country_code, website, address, locality, nuts3_code,
                                  nuts2_code FROM hubs ORDER BY hub_id""").df()
     places = place_words(con)
-    links = _links(hubs, places=places)
-    dups = _links(hubs, same_catalogue=True, places=places).rename(columns={"edih_hub_id": "hub_id_a", "jrc_hub_id": "hub_id_b"})
+    # the renamings read and the records keyed once, for both passes
+    recs = hl.records(hubs, hl.load_renamings(paths.TAXONOMY / "hub_renamings.csv"))
+    links = _links(recs, places=places)
+    dups = _links(recs, same_catalogue=True, places=places).rename(columns={"edih_hub_id": "hub_id_a", "jrc_hub_id": "hub_id_b"})
     con.register("_links", links)
     con.execute("CREATE OR REPLACE TABLE hub_links AS SELECT * FROM _links ORDER BY edih_hub_id, jrc_hub_id")
     con.unregister("_links")
