@@ -106,8 +106,8 @@ def street_keys(address: str | None) -> set[str]:
 
 
 def same_street(a: set[str], b: set[str]) -> str | None:
-    for x in a:
-        for y in b:
+    for x in sorted(a):  # sorted: the evidence names the same street key in every build
+        for y in sorted(b):
             if x == y:
                 return x
             nx, ny = re.sub(r"\D", "", x), re.sub(r"\D", "", y)
