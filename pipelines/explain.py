@@ -81,9 +81,10 @@ def why_text(row: dict, covered: list[tuple[str, int]], weak: list[str], uncover
         parts.append(f"Hubs serving {name} cover {_pct(headline)} of its {n_domains} S3 priority domains "
                      f"(from {n_prios} priorities, {period}){rng}.{declared}{rank}")
         if not _missing(row.get("fit")):
-            lean = "towards" if float(row["fit"]) >= 1 else "away from"
-            parts.append(f"Their competences lean {lean} these priorities (fit {float(row['fit']):.2f}; 1 = as "
-                         "expected from the EU-wide mix).")
+            fit = float(row["fit"])
+            lean = ("are spread about as hubs' are across the EU" if abs(fit - 1) < FIT_AS_EXPECTED
+                    else "lean towards these priorities" if fit > 1 else "lean away from these priorities")
+            parts.append(f"Their competences {lean} (fit {fit:.2f}; 1 = as expected from the EU-wide mix).")
     else:
         score = row.get("alignment_score")
         rank = "" if _missing(row.get("rank_in_eu")) else f", rank {int(row['rank_in_eu'])} in the EU at its level"
@@ -96,7 +97,7 @@ def why_text(row: dict, covered: list[tuple[str, int]], weak: list[str], uncover
     if top_hubs:
         parts.append(f"Hubs carrying most of it: {_join(top_hubs, 2)}.")
     if uncovered:
-        parts.append("No local hub in: " + _join(uncovered) + ".")
+        parts.append("No hub serving the region has: " + _join(uncovered) + ".")
     if weak:
         parts.append("Only weakly covered: " + _join(weak) + ".")
     bases = [b.strip() for b in str(row.get("basis") or "").split(",") if b.strip() in BASIS_WORDS]
@@ -116,6 +117,9 @@ def why_text(row: dict, covered: list[tuple[str, int]], weak: list[str], uncover
         parts.append(str(row["coverage_note"]).rstrip(".") + ".")
     return " ".join(parts)
 
+
+# |fit - 1| below this reads "about as expected" in the paragraph (a lift of 0.96 is no lean either way)
+FIT_AS_EXPECTED = 0.1
 
 HUB_IN_LIST = re.compile(r"([a-z]+:[^\s;()]+) \(level (\d)([^)]*)\)")
 

@@ -4,15 +4,11 @@ weak and uncovered domains from gaps, and the hubs covering most of its priority
 reason for regions without a figure. Read by the profile page and the export's regions sheet (`why_text`)."""
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from ..context import BuildContext
 from ..errors import PipelineError
-from ..explain import plain_reason, why_text
-
-HUB_IN_LIST = re.compile(r"([a-z]+:[^\s;()]+) \(level (\d)[^)]*\)")
+from ..explain import HUB_IN_LIST, plain_reason, why_text
 
 
 def run(ctx: BuildContext) -> int:
@@ -23,9 +19,13 @@ def run(ctx: BuildContext) -> int:
     if missing:
         raise PipelineError(f"mart_region_why needs {', '.join(missing)}: no earlier step built it")
     alignment = con.execute("SELECT * FROM region_alignment WHERE level BETWEEN 0 AND 2").df()
-    gaps = con.execute("""SELECT nuts_code, period, domain_label, status, local_hubs,
-                                 coalesce(n_covering_hubs, 0) AS n_covering_hubs
-                          FROM gaps WHERE level BETWEEN 0 AND 2""").df()
+    # only the domains that count in coverage (method 2.0 keeps "Digital transformation (general)" out of it), so the
+    # covered / weak / missing lists add up to the n_priority_domains the sentence names
+    counts = ("coalesce(counts_in_coverage, true)" if "counts_in_coverage" in
+              {r[0] for r in con.execute("DESCRIBE gaps").fetchall()} else "true")
+    gaps = con.execute(f"""SELECT nuts_code, period, domain_label, status, local_hubs,
+                                  coalesce(n_covering_hubs, 0) AS n_covering_hubs
+                           FROM gaps WHERE level BETWEEN 0 AND 2 AND {counts}""").df()
     names = dict(con.execute("SELECT hub_id, name FROM hubs_deduplicated").fetchall())
     by_region = {key: group for key, group in gaps.groupby(["nuts_code", "period"])}
     out = []
@@ -42,7 +42,7 @@ def run(ctx: BuildContext) -> int:
             uncovered = sorted(d for d, s in status.items() if s == "uncovered")
             tally: dict[str, int] = {}
             for text in group.loc[group.status == "covered"].drop_duplicates("domain_label").local_hubs.dropna():
-                for hub_id, _ in HUB_IN_LIST.findall(text):
+                for hub_id, *_ in HUB_IN_LIST.findall(text):
                     tally[hub_id] = tally.get(hub_id, 0) + 1
             top_hubs = [names.get(h, h) for h, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:2]]
         reason = row.get("no_score_reason")
